@@ -1,0 +1,1 @@
+"""netgraph: the linked-open-data graph of the city networks Düsseldorf belongs to."""

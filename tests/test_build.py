@@ -1,0 +1,201 @@
+"""The build: reproducible dumps, published all at once or not at all."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+import netgraph.atomic_dir
+import netgraph.build
+from netgraph.build import CHECKSUMS, run_build
+from netgraph.loading import load_project
+from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from netgraph.project import Project
+from netgraph.reasoning import infer
+
+FILES = ["SHA256SUMS", "data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Bytes and modification time of every file, to prove a folder was not touched."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+@pytest.fixture
+def built(fixture_root: Path, tmp_path: Path) -> Path:
+    """A finished build of the tiny project in tmp_path/out."""
+    out = tmp_path / "out"
+    assert run_build(Project(fixture_root), out).files
+    return out
+
+
+def test_build_writes_every_dump(built: Path):
+    assert sorted(p.name for p in built.iterdir()) == FILES
+
+
+def test_dumps_hold_the_asserted_data(fixture_root: Path, built: Path):
+    data = load_project(Project(fixture_root)).data
+    for name, fmt in [("data.ttl", "turtle"), ("data.nt", "nt"), ("data.jsonld", "json-ld")]:
+        assert isomorphic(Graph().parse(built / name, format=fmt), data), name
+
+
+def test_inferred_dump_holds_the_inferences(fixture_root: Path, built: Path):
+    graphs = load_project(Project(fixture_root))
+    inferred = infer(graphs.ontology, graphs.data).graph
+    assert len(inferred) > 0
+    assert isomorphic(Graph().parse(built / "inferred.ttl", format="turtle"), inferred)
+
+
+def test_trig_holds_three_named_graphs(fixture_root: Path, built: Path):
+    graphs = load_project(Project(fixture_root))
+    dataset = Dataset()
+    dataset.parse(built / "netgraph.trig", format="trig")
+    assert isomorphic(dataset.graph(URIRef(GRAPH_ONTOLOGY)), graphs.ontology)
+    assert isomorphic(dataset.graph(URIRef(GRAPH_DATA)), graphs.data)
+    assert len(dataset.graph(URIRef(GRAPH_INFERRED))) == len(
+        infer(graphs.ontology, graphs.data).graph
+    )
+
+
+def test_checksums_are_sha256sum_compatible(built: Path):
+    lines = (built / CHECKSUMS).read_text().splitlines()
+    assert lines == [
+        f"{hashlib.sha256((built / name).read_bytes()).hexdigest()}  {name}"
+        for name in FILES
+        if name != CHECKSUMS
+    ]
+    if shutil.which("sha256sum"):
+        subprocess.run(["sha256sum", "--check", "--quiet", CHECKSUMS], cwd=built, check=True)
+
+
+def build_in_subprocess(root: Path, out: Path, seed: str) -> dict[str, bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    command = [sys.executable, "-m", "netgraph", "build", "--root", str(root), "--out", str(out)]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_builds_are_byte_identical_across_hash_seeds(fixture_root: Path, tmp_path: Path):
+    first = build_in_subprocess(fixture_root, tmp_path / "first", "1")
+    second = build_in_subprocess(fixture_root, tmp_path / "second", "2")
+    assert list(first) == FILES
+    assert first == second
+
+
+def test_non_conforming_data_writes_nothing(run_cli, violating_root: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run_cli("build", "--root", violating_root, "--out", out)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("membership:eurocities-lille  data/violation.ttl:7\n")
+    assert result.stderr.endswith(f"build refused: violation results; {out} left unchanged\n")
+    assert not out.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_non_conforming_data_keeps_the_previous_build(run_cli, fixture_root: Path, built: Path):
+    before = snapshot(built)
+    shutil.copy(Path(__file__).parent / "fixtures" / "cli" / "violation.ttl", fixture_root / "data")
+    assert run_cli("build", "--root", fixture_root, "--out", built).exit_code == 1
+    assert snapshot(built) == before
+
+
+def test_broken_turtle_keeps_the_previous_build(run_cli, fixture_root: Path, built: Path):
+    before = snapshot(built)
+    (fixture_root / "data" / "places.ttl").write_text("<id/a> <id/b> .\n")
+    result = run_cli("build", "--root", fixture_root, "--out", built)
+    assert result.exit_code == 2
+    assert result.stderr == "error: data/places.ttl:1:14: objectList expected\n"
+    assert snapshot(built) == before
+
+
+def test_serializer_failure_keeps_the_previous_build(
+    fixture_root: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    before = snapshot(built)
+
+    def explode(graph: Graph) -> bytes:
+        raise RuntimeError("serializer died")
+
+    monkeypatch.setattr(netgraph.build, "to_jsonld", explode)
+    with pytest.raises(RuntimeError, match="serializer died"):
+        run_build(Project(fixture_root), built)
+    assert snapshot(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_failure_while_writing_keeps_the_previous_build(
+    run_cli, fixture_root: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    before = snapshot(built)
+    original, written = Path.write_bytes, []
+
+    def write_bytes(path: Path, content: bytes) -> int:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device", str(path))
+        written.append(path)
+        return original(path, content)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    result = run_cli("build", "--root", fixture_root, "--out", built)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("data.nt: No space left on device\n")
+    assert len(written) == 2
+    assert snapshot(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_rebuild_replaces_the_output(fixture_root: Path, built: Path):
+    (fixture_root / "data" / "places.ttl").write_text(
+        (fixture_root / "data" / "places.ttl").read_text().replace("629047", "629048")
+    )
+    run_build(Project(fixture_root), built)
+    assert b"629048" in (built / "data.nt").read_bytes()
+    assert leftovers(built.parent) == []
+
+
+def test_rebuild_without_renameat2_uses_two_renames(
+    fixture_root: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(netgraph.atomic_dir, "_renameat2_exchange", lambda first, second: False)
+    (built / "stale.txt").write_text("from an older build")
+    run_build(Project(fixture_root), built)
+    assert sorted(p.name for p in built.iterdir()) == FILES
+    assert leftovers(built.parent) == []
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(
+    run_cli, fixture_root: Path, tmp_path: Path
+):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = run_cli("build", "--root", fixture_root, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {out}: not empty and not a previous netgraph build (no SHA256SUMS); "
+        "refusing to replace it\n"
+    )
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_output_folder_follows_the_umask(built: Path):
+    umask = os.umask(0)
+    os.umask(umask)
+    assert built.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_real_project_builds(project_root: Path, tmp_path: Path, run_cli):
+    if not all((project_root / part).exists() for part in ("ontology", "data", "shapes")):
+        pytest.skip("the real ontology/, data/ and shapes/ are not all there yet")
+    result = run_cli("build", "--root", project_root, "--out", tmp_path / "dist")
+    assert result.exit_code == 0, result.stderr
