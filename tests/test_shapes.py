@@ -24,12 +24,11 @@ from pathlib import Path
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib import term as rdflib_term
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from netgraph.loading import load_data, load_ontology, load_shapes
-from netgraph.namespaces import BASE_IRI, PREFIXES, SHAPES_IRI
+from netgraph.namespaces import BASE_IRI, ID, PREFIXES, SHAPES_IRI
 from netgraph.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1073,20 +1072,6 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsO
 
 # ----------------------------------------------------------------------------- helpers
 
-# owlrl (netgraph.reasoning, run by other tests in the same process) replaces
-# rdflib's lexical parsers for xsd:gYear and other types process-wide and does
-# not put them back; afterwards "2014Z"^^xsd:gYear counts as ill-typed, which
-# changes what sh:datatype reports. The shapes are tested against rdflib's own
-# parsing, as `netgraph validate` sees it: each test starts from the mapping as
-# it was when this module was imported (collection runs before any test).
-_RDFLIB_LEXICAL_PARSERS = dict(rdflib_term._toPythonMapping)
-
-
-@pytest.fixture(autouse=True)
-def rdflib_lexical_parsers():
-    rdflib_term._toPythonMapping.clear()
-    rdflib_term._toPythonMapping.update(_RDFLIB_LEXICAL_PARSERS)
-
 
 @cache
 def project() -> Project:
@@ -1133,7 +1118,7 @@ def short(term) -> str:
         return "_:b"
     text = str(term)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-        if prefix != "id" and text.startswith(str(namespace)):
+        if not str(namespace).startswith(str(ID)) and text.startswith(str(namespace)):
             return f"{prefix}:{text[len(str(namespace)) :]}"
     return text.removeprefix(BASE_IRI)
 
