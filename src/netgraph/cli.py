@@ -1,0 +1,171 @@
+"""The ``netgraph`` command.
+
+Exit codes are a contract for CI: 0 means the data passes, 1 means validation
+found results at or above the threshold (a build refuses to publish), 2 means
+the command could not run as asked (bad usage, or input that cannot be
+parsed). Input problems are reported as one ``error: path:line:col: message``
+line, never as a traceback.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from netgraph.build import FAIL_ON, run_build
+from netgraph.errors import InputError
+from netgraph.loading import data_files, load_project
+from netgraph.project import find_project
+from netgraph.query import RESULT_FORMATS, format_result, load_dataset, run_query
+from netgraph.reports import FORMATS, render_report, summary_line
+from netgraph.source_lines import SourceLines
+from netgraph.validation import SEVERITIES, validate
+
+LANGUAGES = ("en", "de")
+
+
+class _Commands(click.Group):
+    """Turns input errors into exit code 2 at the one place where the user is talked to."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            click.echo(f"error: {error}", err=True)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}", err=True)
+        ctx.exit(2)
+
+
+class _NoTraceback(logging.Formatter):
+    # rdflib logs a traceback for every literal it cannot convert; the shapes
+    # report such values properly, so library warnings stay one line each.
+    def formatException(self, ei) -> str:
+        return ""
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Build, validate and query the netgraph knowledge graph."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_NoTraceback("%(levelname)s: %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root [default: $NETGRAPH_ROOT, else the checkout around the cwd].",
+)
+
+
+@main.command("validate")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=FAIL_ON,
+    show_default=True,
+    help="Least severe result that makes the exit code 1.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the shapes' messages (falls back to the other).",
+)
+@root_option
+def validate_command(fmt: str, fail_on: str, lang: str, root: Path | None) -> None:
+    """Check the data against the SHACL shapes."""
+    project = find_project(root)
+    report = validate(load_project(project))
+    sources = SourceLines(project, data_files(project))
+    click.echo(render_report(report, fmt, lang=lang, fail_on=fail_on, sources=sources), nl=False)
+    sys.exit(1 if report.fails(fail_on) else 0)
+
+
+@main.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder, replaced as a whole [default: ROOT/dist].",
+)
+@root_option
+def build_command(out: Path | None, root: Path | None) -> None:
+    """Validate, reason, and publish the dumps.
+
+    Nothing is written when validation finds violations; the output folder is
+    replaced as a whole, so it always holds one complete build.
+    """
+    project = find_project(root)
+    out_dir = out or project.dist_dir
+    outcome = run_build(project, out_dir)
+    if not outcome.files:
+        sources = SourceLines(project, data_files(project))
+        report = render_report(outcome.report, "text", lang="en", fail_on=FAIL_ON, sources=sources)
+        click.echo(report, err=True, nl=False)
+        click.echo(f"build refused: {FAIL_ON} results; {out_dir} left unchanged", err=True)
+        sys.exit(1)
+    click.echo(f"validation: {summary_line(outcome.report)}", err=True)
+    click.echo(
+        f"wrote {out_dir}: {', '.join(outcome.files)} "
+        f"({outcome.inferred_triples} inferred triples, "
+        f"reasoning {outcome.reasoning_seconds:.2f} s)"
+    )
+
+
+@main.command("query")
+@click.argument("query_file", metavar="FILE.rq|-", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
+)
+@root_option
+def query_command(query_file, fmt: str, root: Path | None) -> None:
+    """Run a SPARQL query on the built dataset.
+
+    The default graph is the union of ontology, data and inferences, and all
+    project prefixes are declared. Without a build, the dataset is loaded and
+    reasoned in memory.
+    """
+    text = query_file.read()
+    project = find_project(root)
+    result = run_query(load_dataset(project), text, source=query_file.name)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port."
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the build to serve, built there first if it has none [default: ROOT/dist].",
+)
+@click.option(
+    "--load", "load", is_flag=True, help="Serve the RDF FILES given instead of the build."
+)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@root_option
+def serve_command(
+    host: str, port: int, dist: Path | None, load: bool, files: tuple[Path, ...], root: Path | None
+) -> None:
+    """Serve the dataset over the SPARQL 1.1 Protocol, with a query page, until Ctrl+C.
+
+    The default graph is the union of the named graphs (ontology, data,
+    inferred). With --load FILE…, TriG and N-Quads files keep their graph
+    names and other RDF files go into the default graph.
+    """
+    if files and not load:
+        raise click.UsageError("files to serve need --load: netgraph serve --load FILE…")
+    if load and not files:
+        raise click.UsageError("--load needs at least one RDF file")
+    if load and dist:
+        raise click.UsageError("--load and --dist exclude each other")
+    from netgraph.web.server import serve  # Flask is imported for this command only
+
+    serve(host=host, port=port, root=root, dist=dist, load=files, announce=click.echo)
