@@ -192,10 +192,3 @@ def test_output_folder_follows_the_umask(built: Path):
     umask = os.umask(0)
     os.umask(umask)
     assert built.stat().st_mode & 0o777 == 0o777 & ~umask
-
-
-def test_real_project_builds(project_root: Path, tmp_path: Path, run_cli):
-    if not all((project_root / part).exists() for part in ("ontology", "data", "shapes")):
-        pytest.skip("the real ontology/, data/ and shapes/ are not all there yet")
-    result = run_cli("build", "--root", project_root, "--out", tmp_path / "dist")
-    assert result.exit_code == 0, result.stderr
