@@ -1,0 +1,97 @@
+"""netgraph's HTTP service: a SPARQL 1.1 Protocol endpoint and a query page.
+
+:func:`create_app` is the Flask application factory. The dataset is loaded
+once, when the application is created, and is read-only from then on; the
+application's state lives in ``app.extensions["netgraph"]`` and nowhere else.
+
+Configuration keys (``test_config`` or ``app.config``):
+
+``NETGRAPH_ROOT``
+    Project root (default: as for the CLI, ``$NETGRAPH_ROOT`` or the checkout
+    around the working directory). Needed for the named queries and the build.
+``NETGRAPH_DIST``
+    Folder with the built ``netgraph.trig`` (default ``ROOT/dist``); built
+    first when it holds none.
+``NETGRAPH_LOAD``
+    RDF files to serve instead of the build.
+``NETGRAPH_DATASET``
+    A ready ``rdflib.Dataset`` to serve (tests, embedding).
+``NETGRAPH_MAX_ROWS``
+    Largest answer in rows (SELECT) or triples (CONSTRUCT, DESCRIBE).
+``MAX_CONTENT_LENGTH``
+    Largest request body in bytes; larger ones get 413.
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+from rdflib import Dataset
+from werkzeug.exceptions import HTTPException
+
+from netgraph.errors import InputError
+from netgraph.named_queries import named_queries
+from netgraph.project import Project, find_project
+from netgraph.web import query_page, sparql
+from netgraph.web.dataset import built_dataset, load_files
+from netgraph.web.engine import DEFAULT_MAX_ROWS, QueryEngine
+from netgraph.web.state import EXTENSION, Netgraph
+
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        NETGRAPH_ROOT=None,
+        NETGRAPH_DIST=None,
+        NETGRAPH_LOAD=(),
+        NETGRAPH_DATASET=None,
+        NETGRAPH_MAX_ROWS=DEFAULT_MAX_ROWS,
+        MAX_CONTENT_LENGTH=DEFAULT_MAX_BODY,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    project = _project(app.config["NETGRAPH_ROOT"], required=not _dataset_given(app.config))
+    dataset = _dataset(app.config, project)
+    queries = tuple(named_queries(project)) if project and project.queries_dir.is_dir() else ()
+    app.extensions[EXTENSION] = Netgraph(
+        QueryEngine(dataset, max_rows=int(app.config["NETGRAPH_MAX_ROWS"])), queries
+    )
+
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(query_page.blueprint)
+    app.register_error_handler(HTTPException, _plain_error)
+    return app
+
+
+def _dataset_given(config: Mapping[str, Any]) -> bool:
+    return config["NETGRAPH_DATASET"] is not None or bool(config["NETGRAPH_LOAD"])
+
+
+def _project(root: str | Path | None, required: bool) -> Project | None:
+    try:
+        return find_project(root)
+    except InputError:
+        if required:
+            raise
+        return None  # serving given files from outside a checkout: no named queries
+
+
+def _dataset(config: Mapping[str, Any], project: Project | None) -> Dataset:
+    if config["NETGRAPH_DATASET"] is not None:
+        return config["NETGRAPH_DATASET"]
+    if config["NETGRAPH_LOAD"]:
+        return load_files([Path(path) for path in config["NETGRAPH_LOAD"]])
+    dist = config["NETGRAPH_DIST"]
+    return built_dataset(project, Path(dist) if dist else None)
+
+
+def _plain_error(error: HTTPException) -> Response:
+    """Errors as one plain-text line, never an HTML page (a SPARQL client would show it raw)."""
+    response = error.get_response()
+    response.set_data(f"{error.code} {error.name}: {error.description}\n")
+    response.content_type = "text/plain; charset=utf-8"
+    return response

@@ -1,0 +1,77 @@
+"""The dataset a server answers from, loaded once at start-up.
+
+By default that is the build's ``netgraph.trig`` (ontology, data and inferred
+triples, each in its named graph). When the dist folder holds no build yet,
+the project's own build pipeline (:func:`netgraph.build.run_build`) runs
+first, in-process, so a fresh checkout serves without any database or prior
+step; like ``netgraph build``, it refuses data with SHACL violations.
+
+``--load`` serves given RDF files instead: TriG and N-Quads keep their graph
+names, every other syntax goes into the default graph. Either way the SPARQL
+default graph is the union of all graphs.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Dataset
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from netgraph.build import FAIL_ON, run_build
+from netgraph.errors import InputError
+from netgraph.namespaces import BASE_IRI
+from netgraph.project import Project
+from netgraph.query import DATASET_FILE
+from netgraph.reports import summary_line
+
+QUAD_FORMATS = {".trig": "trig", ".nq": "nquads"}
+TRIPLE_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".n3": "n3",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+
+
+def built_dataset(project: Project, dist_dir: Path | None = None) -> Dataset:
+    """``DIST/netgraph.trig``, building it first when it is missing."""
+    dist = dist_dir or project.dist_dir
+    built = dist / DATASET_FILE
+    if not built.is_file():
+        outcome = run_build(project, dist)
+        if not outcome.files:
+            raise InputError(
+                f"{project.display(built)}: not built yet, and the build was refused "
+                f"({summary_line(outcome.report)}; a {FAIL_ON} stops it): "
+                "run `netgraph validate` to see why"
+            )
+    return load_files([built])
+
+
+def load_files(paths: Sequence[Path]) -> Dataset:
+    """One dataset from RDF files, the syntax chosen by each file's extension."""
+    dataset = Dataset(default_union=True)
+    for path in paths:
+        suffix = path.suffix.lower()
+        if suffix not in QUAD_FORMATS and suffix not in TRIPLE_FORMATS:
+            known = ", ".join(sorted({*QUAD_FORMATS, *TRIPLE_FORMATS}))
+            raise InputError(f"{path}: unknown RDF syntax; use a file ending in {known}")
+        if not path.is_file():
+            raise InputError(f"{path}: file not found")
+        try:
+            if suffix in QUAD_FORMATS:
+                dataset.parse(path, format=QUAD_FORMATS[suffix], publicID=BASE_IRI)
+            else:
+                dataset.default_graph.parse(path, format=TRIPLE_FORMATS[suffix], publicID=BASE_IRI)
+        except BadSyntax as error:
+            raise InputError(f"{path}: {error._why} (character {error._i})") from None
+        except (ValueError, SyntaxError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: not valid {suffix[1:]}: {error}") from None
+        except Exception as error:  # rdflib's parsers raise many kinds
+            raise InputError(f"{path}: cannot parse: {type(error).__name__}: {error}") from None
+    return dataset

@@ -1,0 +1,305 @@
+"""Answering protocol operations: parse, check, evaluate and serialise a query.
+
+One :class:`QueryEngine` per application holds the read-only dataset. It
+turns an :class:`~netgraph.sparql_protocol.Operation` into a :class:`Reply`
+(status, media type, bytes) without any web framework, so the Flask wrapper
+only copies a reply into a response.
+
+rdflib evaluates lazily, so evaluation *and* serialisation both happen here,
+inside the error handling, and the reply holds finished bytes: a failure half
+way never becomes a half-sent 200.
+
+Security: the engine never reaches the network. ``SERVICE`` is refused before
+evaluation; rdflib's loading of FROM graphs from the web is switched off
+(process-wide, ``rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS``), so FROM, FROM
+NAMED and the protocol's graph parameters name graphs of the local dataset
+only, and an unknown name is an empty graph. SPARQL Update never reaches the
+engine (the protocol module refuses it) and an update sent as a query fails to
+parse as one.
+"""
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+
+import rdflib.plugins.sparql
+from pyparsing import ParseBaseException
+from rdflib import Dataset, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+
+from netgraph.namespaces import PREFIXES
+from netgraph.sparql_protocol import (
+    DESCRIPTION_FORMATS,
+    GraphSummary,
+    MediaFormat,
+    Operation,
+    ProtocolError,
+    ServiceFacts,
+    accept_for,
+    default_entailment,
+    formats_for,
+    negotiate,
+    not_acceptable,
+    service_description,
+)
+from netgraph.web.results import Row, Unrepresentable, write_ask, write_graph, write_select
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_ROWS = 10_000
+PARSED_QUERIES_KEPT = 256
+"""Parsed queries kept for reuse: parsing often costs more than evaluating (10-40 ms)."""
+LONGEST_KEPT = 64 * 1024
+_QUERY_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+_DESCRIPTION_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
+    "void": "http://rdfs.org/ns/void#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(
+            ("+xml", "+json", "/json", "/xml", "/trig", "/n-triples", "/n-quads")
+        )
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+
+def error_reply(error: ProtocolError) -> Reply:
+    return Reply(error.status, "text/plain", f"{error.message}\n".encode())
+
+
+@dataclass
+class Outcome:
+    """One evaluated query, its rows limited and materialised."""
+
+    form: str
+    variables: list[Variable] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    seconds: float = 0.0
+
+    def write(self, offer: MediaFormat) -> bytes:
+        if self.form == "SELECT":
+            return write_select(offer.writer, self.variables, self.rows)
+        if self.form == "ASK":
+            return write_ask(offer.writer, bool(self.boolean))
+        return write_graph(offer.writer, self.graph)
+
+    @property
+    def size(self) -> int:
+        if self.form == "SELECT":
+            return len(self.rows)
+        if self.form == "ASK":
+            return 1
+        return len(self.graph)
+
+
+class QueryEngine:
+    """SPARQL over one read-only rdflib Dataset whose default graph is the union."""
+
+    def __init__(self, dataset: Dataset, max_rows: int = DEFAULT_MAX_ROWS):
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs
+        rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = True
+        self.dataset = dataset
+        self.max_rows = max_rows
+        self.facts = _facts(dataset)
+        self._parse = lru_cache(maxsize=PARSED_QUERIES_KEPT)(_parse)
+
+    # -- the protocol -----------------------------------------------------------
+
+    def answer(self, operation: Operation, accept: str | None, endpoint_url: str) -> Reply:
+        """The reply to one operation; every refusal is a 4xx with a plain-text reason."""
+        try:
+            return self._answer(operation, accept, endpoint_url)
+        except ProtocolError as error:
+            return error_reply(error)
+
+    def _answer(self, operation: Operation, accept: str | None, endpoint_url: str) -> Reply:
+        wanted = accept_for(operation, accept)
+        if operation.query is None:
+            offer = negotiate(wanted, DESCRIPTION_FORMATS)
+            if offer is None:
+                raise not_acceptable("the service description", DESCRIPTION_FORMATS)
+            description = service_description(endpoint_url, self.facts)
+            body = write_graph(offer.writer, description, _DESCRIPTION_PREFIXES)
+            return Reply(200, offer.media_type, body, {"Vary": "Accept"})
+        query = self.prepare(operation.query, base=endpoint_url)
+        form = query_form(query)
+        offers = formats_for(form)
+        offer = negotiate(wanted, offers)
+        if offer is None:
+            raise not_acceptable(f"a {form} query", offers)
+        outcome = self.evaluate(query, operation.default_graph_uris, operation.named_graph_uris)
+        try:
+            body = outcome.write(offer)
+        except Unrepresentable as error:
+            raise ProtocolError(
+                406, f"the answer cannot be written as {offer.media_type}: {error}"
+            ) from None
+        return Reply(200, offer.media_type, body, {"Vary": "Accept"})
+
+    # -- the steps, also used by the query page ---------------------------------
+
+    def prepare(self, text: str, base: str) -> Query:
+        """Parse with the project prefixes declared and ``base`` as the base IRI; refuse SERVICE.
+
+        The result is shared between requests (evaluation only reads it), so a
+        repeated query is parsed once; refusals are not kept.
+        """
+        if len(text) > LONGEST_KEPT:
+            return _parse(text, base)
+        return self._parse(text, base)
+
+    def evaluate(
+        self,
+        query: Query,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> Outcome:
+        """Run a prepared query; the protocol's graph parameters replace FROM and FROM NAMED."""
+        if default_graph_uris or named_graph_uris:
+            algebra = CompValue(query.algebra.name, **query.algebra)  # the shared one stays as is
+            algebra["datasetClause"] = [
+                *(CompValue("DatasetClause", default=URIRef(iri)) for iri in default_graph_uris),
+                *(CompValue("DatasetClause", named=URIRef(iri)) for iri in named_graph_uris),
+            ]
+            query = Query(query.prologue, algebra)
+        form = query_form(query)
+        started = time.perf_counter()
+        try:
+            result = self.dataset.query(query)
+            outcome = Outcome(form)
+            if form == "SELECT":
+                outcome.variables = list(result.vars or [])
+                outcome.rows = [tuple(row) for row in islice(result, self.max_rows + 1)]
+            elif form == "ASK":
+                outcome.boolean = bool(result.askAnswer)
+            else:
+                outcome.graph = result.graph
+        except RecursionError:
+            raise ProtocolError(
+                400, "the query could not be evaluated: nested too deeply"
+            ) from None
+        except Exception as error:
+            # Parsing succeeded, so what fails now is the query meeting the data
+            # (rdflib raises plain exceptions for e.g. GRAPH over a single graph).
+            log.info("query evaluation failed", exc_info=True)
+            raise ProtocolError(
+                400, f"the query could not be evaluated: {type(error).__name__}: {error}"
+            ) from None
+        outcome.seconds = time.perf_counter() - started
+        if outcome.size > self.max_rows:
+            unit = "rows" if form == "SELECT" else "triples"
+            raise ProtocolError(
+                400,
+                f"the answer has more than {self.max_rows} {unit}, this endpoint's limit; "
+                "narrow the query or page through it with LIMIT and OFFSET",
+            )
+        return outcome
+
+    def labels(self, iris: Iterable[URIRef], language: str) -> dict[URIRef, str]:
+        """A name for each IRI that has one: skos:prefLabel, else rdfs:label, ``language`` first."""
+        found = {}
+        for iri in dict.fromkeys(iris):
+            label = _best_label(self.dataset, iri, language)
+            if label is not None:
+                found[iri] = label
+        return found
+
+
+def _parse(text: str, base: str) -> Query:
+    """Parse and check one query; the errors are the ones a client gets."""
+    try:
+        query = prepareQuery(text, initNs=PREFIXES, base=base)
+    except ParseBaseException as error:
+        if _is_update(text):
+            raise ProtocolError(
+                403, "this endpoint is read-only: SPARQL Update is not accepted"
+            ) from None
+        raise ProtocolError(
+            400, f"malformed query, line {error.lineno}, column {error.col}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise ProtocolError(400, "malformed query: nested too deeply") from None
+    except Exception as error:  # rdflib reports e.g. an unknown prefix as a bare Exception
+        raise ProtocolError(400, f"malformed query: {error}") from None
+    if _uses_service(query.algebra):
+        raise ProtocolError(
+            403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
+        )
+    return query
+
+
+def query_form(query: Query) -> str:
+    return _QUERY_FORMS[query.algebra.name]
+
+
+def _best_label(dataset: Dataset, iri: URIRef, language: str) -> str | None:
+    candidates = []
+    for rank, predicate in enumerate((SKOS.prefLabel, RDFS.label)):
+        for label in dataset.objects(iri, predicate):
+            if isinstance(label, Literal):
+                lang = (label.language or "").lower()
+                fit = 0 if lang == language else (1 if not lang else 2)
+                candidates.append((fit, rank, str(label)))
+    return min(candidates)[2] if candidates else None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:
+        return False
+    return True
+
+
+def _uses_service(algebra: CompValue) -> bool:
+    """Whether SERVICE occurs anywhere, in sub-queries and EXISTS filters too."""
+    pending: list = [algebra]
+    seen = 0
+    while pending and seen < 1_000_000:
+        node = pending.pop()
+        seen += 1
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list | tuple | set):
+            pending.extend(node)
+    return bool(pending)  # a tree too large to search is refused as if it held SERVICE
+
+
+def _facts(dataset: Dataset) -> ServiceFacts:
+    default = dataset.default_graph.identifier
+    summaries = sorted(
+        GraphSummary(str(graph.identifier), len(graph))
+        for graph in dataset.graphs()
+        if graph.identifier != default and len(graph)
+    )
+    names = [summary.name for summary in summaries]
+    return ServiceFacts(summaries, len(dataset), default_entailment(names))

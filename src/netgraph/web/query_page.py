@@ -1,0 +1,216 @@
+"""``/``: a query page for people, rendered on the server.
+
+The page is a plain HTML form (GET, so every result has a URL to share) with
+an editor pre-filled with an example, a picker of the project's named queries,
+and the results as a table. IRIs are shown by their label in the page's
+language (skos:prefLabel, else rdfs:label; looked up in the same dataset right
+after the query ran) and link to a DESCRIBE of themselves. Everything is
+rendered through Jinja with autoescaping, so no data string reaches the page
+unescaped; the one script (``static/query.js``) only adds Ctrl+Enter and fills
+the editor from the picker, and the page works without it.
+
+A client that prefers a SPARQL or RDF format over HTML is sent to ``/sparql``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from time import perf_counter
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request, url_for
+from rdflib import BNode, URIRef
+from rdflib.namespace import XSD
+
+from netgraph.named_queries import NamedQuery
+from netgraph.names import compact
+from netgraph.sparql_protocol import (
+    DESCRIPTION_FORMATS,
+    HTML,
+    SELECT_FORMATS,
+    MediaFormat,
+    ProtocolError,
+    negotiate,
+)
+from netgraph.web.engine import Outcome
+from netgraph.web.sparql import see_other
+from netgraph.web.state import current
+
+blueprint = Blueprint("query_page", __name__)
+
+LANGUAGES = ("en", "de")
+EXAMPLE = """\
+PREFIX ng: <https://w3id.org/netgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+# Every network and its name
+SELECT ?network ?name
+WHERE {
+    ?network a ng:Network ;
+        skos:prefLabel ?name .
+    FILTER (LANG(?name) = "en")
+}
+ORDER BY ?name
+"""
+DOWNLOADS = {
+    "SELECT": (("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")),
+    "ASK": (("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")),
+    "GRAPH": (
+        ("Turtle", "turtle"),
+        ("N-Triples", "nt"),
+        ("JSON-LD", "jsonld"),
+        ("RDF/XML", "rdfxml"),
+        ("N-Quads", "nquads"),
+        ("TriG", "trig"),
+    ),
+}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell, ready for the template (which escapes every field)."""
+
+    text: str = ""
+    kind: str = "empty"  # iri, literal, bnode, empty
+    href: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    form: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    boolean: bool | None
+    milliseconds: float
+    downloads: list[tuple[str, str]]
+
+    @property
+    def summary(self) -> str:
+        if self.form == "ASK":
+            return f"answered in {self.milliseconds:.0f} ms"
+        unit = "row" if self.form == "SELECT" else "triple"
+        plural = "" if len(self.rows) == 1 else "s"
+        return f"{len(self.rows)} {unit}{plural} in {self.milliseconds:.0f} ms"
+
+
+@blueprint.route("/")
+def page() -> Response:
+    if _prefers_sparql():
+        target = url_for("sparql.endpoint")
+        if request.query_string:
+            target += "?" + request.query_string.decode("latin-1")
+        return see_other(target)
+    netgraph = current()
+    lang = request.args.get("lang")
+    if lang not in LANGUAGES:
+        lang = request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    by_name = {query.name: query for query in netgraph.named_queries}
+    selected = by_name.get(request.args.get("named", ""))
+    text = request.args.get("query")
+    if selected is not None and (text is None or "load" in request.args):
+        text = selected.text
+    run = text is not None and "load" not in request.args
+    table, error = None, None
+    if run:
+        try:
+            table = _run(text, lang)
+        except ProtocolError as failure:
+            error = failure.message
+    html = render_template(
+        "query.html",
+        lang=lang,
+        languages=LANGUAGES,
+        query_text=EXAMPLE if text is None else text,
+        named_queries=[_picker_entry(query, lang) for query in netgraph.named_queries],
+        selected=selected.name if selected else "",
+        selected_description=_described(selected, lang) if selected else "",
+        table=table,
+        error=error,
+        endpoint=url_for("sparql.endpoint", _external=True),
+        max_rows=netgraph.engine.max_rows,
+    )
+    response = Response(html, status=400 if error else 200, content_type="text/html; charset=utf-8")
+    response.headers.update(SECURITY_HEADERS)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+def _prefers_sparql() -> bool:
+    offers = (MediaFormat(HTML, "html"), *SELECT_FORMATS, *DESCRIPTION_FORMATS)
+    chosen = negotiate(request.headers.get("Accept"), offers)
+    return chosen is not None and chosen.media_type != HTML
+
+
+def _run(text: str, lang: str) -> Table:
+    engine = current().engine
+    started = perf_counter()
+    outcome = engine.evaluate(engine.prepare(text, base=url_for("sparql.endpoint", _external=True)))
+    columns, rows = _tabulate(outcome)
+    iris = [term for row in rows for term in row if isinstance(term, URIRef)]
+    labels = engine.labels(iris, lang)
+    milliseconds = (perf_counter() - started) * 1000
+    cells = [[_cell(term, labels, lang) for term in row] for row in rows]
+    kind = outcome.form if outcome.form in ("SELECT", "ASK") else "GRAPH"
+    downloads = [
+        (label, url_for("sparql.endpoint", query=text, format=name))
+        for label, name in DOWNLOADS[kind]
+    ]
+    return Table(outcome.form, columns, cells, outcome.boolean, milliseconds, downloads)
+
+
+def _tabulate(outcome: Outcome) -> tuple[list[str], Sequence[Sequence]]:
+    if outcome.form == "SELECT":
+        return [str(variable) for variable in outcome.variables], outcome.rows
+    if outcome.form == "ASK":
+        return [], []
+    triples = sorted(outcome.graph, key=lambda triple: tuple(term.n3() for term in triple))
+    return ["subject", "predicate", "object"], triples
+
+
+def _cell(term, labels: dict[URIRef, str], lang: str) -> Cell:
+    if term is None:
+        return Cell()
+    if isinstance(term, URIRef):
+        describe = url_for("query_page.page", query=f"DESCRIBE <{term}>", lang=lang)
+        return Cell(labels.get(term) or compact(term), "iri", describe, str(term))
+    if isinstance(term, BNode):
+        return Cell(f"_:{term}", "bnode")
+    note = None
+    if term.language:
+        note = f"@{term.language}"
+    elif term.datatype and term.datatype != XSD.string:
+        note = compact(term.datatype)
+    return Cell(str(term), "literal", note=note)
+
+
+def _picker_entry(query: NamedQuery, lang: str) -> dict[str, str]:
+    return {
+        "name": query.name,
+        "title": query.header.get(f"title@{lang}", query.title),
+        "description": _described(query, lang),
+        "text": query.text,
+    }
+
+
+def _described(query: NamedQuery, lang: str) -> str:
+    return query.header.get(f"description@{lang}", query.description)
+
+
+def language_link(lang: str) -> str:
+    """The current page in another language."""
+    args = {key: value for key, value in request.args.items() if key != "lang"}
+    return "?" + urlencode({**args, "lang": lang})
+
+
+@blueprint.app_context_processor
+def _helpers() -> dict:
+    return {"language_link": language_link}

@@ -1,0 +1,170 @@
+"""``netgraph serve``: options, one-line errors with exit 2, and real servers in subprocesses."""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+START_SECONDS = 60
+TRIG = """\
+@prefix ex: <http://example.org/> .
+ex:g1 { ex:a ex:p "in g1" . }
+ex:g2 { ex:b ex:p "in g2" . }
+"""
+TURTLE = '@prefix ex: <http://example.org/> .\nex:c ex:p "in the default graph" .\n'
+
+
+@pytest.fixture
+def rdf_files(tmp_path: Path) -> list[Path]:
+    trig, turtle = tmp_path / "named.trig", tmp_path / "plain.ttl"
+    trig.write_text(TRIG)
+    turtle.write_text(TURTLE)
+    return [trig, turtle]
+
+
+@pytest.fixture
+def taken_port():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["serve", "plain.ttl"],
+        ["serve", "--load"],
+        ["serve", "--load", "plain.ttl", "--dist", "somewhere"],
+        ["serve", "--port", "70000"],
+        ["serve", "--port", "eighty"],
+        ["serve", "--colour"],
+    ],
+)
+def test_bad_options_are_usage_errors(run_cli, args):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert "Error:" in result.stderr
+
+
+def test_a_port_in_use_is_one_error_line_and_exit_2(run_cli, rdf_files, taken_port):
+    result = run_cli("serve", "--port", taken_port, "--load", *rdf_files)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: 127.0.0.1:{taken_port}: address already in use (is a server running?)\n"
+    )
+
+
+def test_an_unknown_rdf_syntax_is_one_error_line(run_cli, tmp_path):
+    odd = tmp_path / "data.csv"
+    odd.write_text("a,b\n")
+    result = run_cli("serve", "--load", odd)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {odd}: unknown RDF syntax")
+
+
+def test_broken_rdf_is_one_error_line(run_cli, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
+    result = run_cli("serve", "--load", broken)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {broken}:")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_refused_build_is_not_served(run_cli, violating_root, tmp_path):
+    result = run_cli("serve", "--root", violating_root, "--dist", tmp_path / "dist")
+    assert result.exit_code == 2
+    assert "the build was refused (violation: 1" in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+class Served:
+    """``netgraph serve`` in a subprocess, stopped with SIGTERM."""
+
+    def __init__(self, *args, cwd: Path | None = None):
+        self.port = _free_port()
+        command = [sys.executable, "-m", "netgraph", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(
+            [str(arg) for arg in command],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.first_line = self.process.stdout.readline()  # printed once listening
+
+    def query(self, text: str, **params) -> dict:
+        url = f"http://127.0.0.1:{self.port}/sparql?" + urlencode({"query": text, **params})
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    return json.load(response)
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _values(document: dict, name: str) -> list[str]:
+    return sorted(binding[name]["value"] for binding in document["results"]["bindings"])
+
+
+def test_load_keeps_trig_graph_names_and_puts_turtle_in_the_default_graph(rdf_files):
+    served = Served("--load", *rdf_files)
+    try:
+        assert (
+            served.first_line
+            == f"netgraph SPARQL endpoint: http://127.0.0.1:{served.port}/sparql\n"
+        )
+        everything = served.query("SELECT ?o WHERE { ?s ?p ?o }")
+        assert _values(everything, "o") == ["in g1", "in g2", "in the default graph"]
+        graphs = served.query("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert _values(graphs, "g") == ["http://example.org/g1", "http://example.org/g2"]
+        g2 = served.query(
+            "SELECT ?o WHERE { ?s ?p ?o }", **{"default-graph-uri": "http://example.org/g2"}
+        )
+        assert _values(g2, "o") == ["in g2"]
+    finally:
+        assert served.stop() == 0  # SIGTERM is a clean stop
+
+
+def test_without_a_build_the_server_builds_first(fixture_root, tmp_path):
+    dist = tmp_path / "dist"
+    served = Served("--root", fixture_root, "--dist", dist)
+    try:
+        answer = served.query("ASK { ?city a ng:City }")
+        assert answer["boolean"] is True
+        assert (dist / "netgraph.trig").is_file()
+        graphs = served.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert _values(graphs, "g") == [
+            "https://w3id.org/netgraph/graph/data",
+            "https://w3id.org/netgraph/graph/inferred",
+            "https://w3id.org/netgraph/graph/ontology",
+        ]
+    finally:
+        assert served.stop() == 0
