@@ -65,6 +65,17 @@ def test_syntax_error_reports_path_line_and_column(fixture_root: Path):
     )
 
 
+def test_statement_cut_off_at_the_end_of_the_file_points_after_its_last_token(
+    fixture_root: Path,
+):
+    (fixture_root / "data" / "places.ttl").write_text(
+        '@prefix ng: <ontology#> .\n<id/city/x> a ng:City ;\n    ng:name "x"@de\n\n'
+    )
+    assert error_of(load_data, Project(fixture_root)) == (
+        "data/places.ttl:3:19: EOF found after object"
+    )
+
+
 def test_column_counts_characters_after_multiline_strings(fixture_root: Path):
     (fixture_root / "data" / "places.ttl").write_text(
         '@prefix ng: <ontology#> .\n<id/a> ng:note """one\ntwo""" ;\n    ng:x undefined:y .\n'

@@ -58,6 +58,8 @@ def _syntax_error_message(display: str, error: BadSyntax) -> str:
     # its own line counter lags behind multi-line tokens, so count from the offset.
     text = error._str.decode("utf-8")
     offset = error._i
+    if offset < 0:  # the document ended mid-statement: point just after its last token
+        offset = len(text.rstrip())
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return f"{display}:{line}:{column}: {error._why}"
