@@ -1,0 +1,602 @@
+"""Dataset-level metadata: the dumps of a build, their VoID description and the DCAT catalog.
+
+Nothing here knows about HTTP. :func:`read_dumps` reads a build's output
+folder (the files its ``SHA256SUMS`` lists, checked against their checksums)
+and adds a gzip copy of each RDF dump, compressed deterministically (``mtime``
+0, no file name), so the same build always gives the same bytes and ETags.
+
+:func:`void_graph` and :func:`catalog_graph` describe the dataset as VoID and
+as a DCAT catalog, in one of two application profiles (:data:`PROFILES`):
+DCAT-AP 3.0.1 (the default) and DCAT-AP.de 2.0, which differ only where the
+two contradict each other (the datatype of ``dcat:byteSize``, the checksum
+algorithm). The statistics are computed from the dataset, the temporal
+coverage from the dates in the data, the distributions from the dumps;
+titles, publisher, licence and the rest come from the project's
+``metadata/catalog.ttl``, and the code-list concepts the catalog uses from
+``metadata/codelists.ttl`` (shipped inside the catalog, so harvesters and the
+range shapes see them offline; only the concepts a catalog refers to). URLs where the
+service runs (endpoint, dumps) are passed in as :class:`Urls`: the web service
+names the request's host, a build would name the base IRI.
+
+Outputs are byte-stable: no wall clock is read, blank nodes get fixed labels,
+and :func:`serialize` writes triples in sorted order.
+"""
+
+import gzip
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
+
+from netgraph.errors import InputError
+from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
+from netgraph.namespaces import ORG as ORG_NS
+from netgraph.project import Project
+
+CHECKSUMS = "SHA256SUMS"
+GZIP_SUFFIX = ".gz"
+GZIP_MEDIA_TYPE = "application/gzip"
+
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
+
+DATASET = ID["dataset/netgraph"]
+CATALOG = ID["catalog/netgraph"]
+SERVICE = ID["service/sparql"]
+URI_SPACE = str(ID)
+METADATA_FILES = ("catalog.ttl", "codelists.ttl")
+VOCABULARIES = (
+    ORG_NS,
+    CPOV,
+    SKOS,
+    DCTERMS,
+    TIME,
+    PROV,
+    SDO,
+    NG,
+)
+EXAMPLE_RESOURCES = (ID["network/eurocities"], ID["city/duesseldorf"])
+PREFIXES = {
+    "dcat": DCAT,
+    "dcatde": DCATDE,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "sd": Namespace("http://www.w3.org/ns/sparql-service-description#"),
+    "skos": SKOS,
+    "spdx": SPDX,
+    "vcard": VCARD,
+    "void": VOID,
+    "xsd": XSD,
+    "ng": NG,
+}
+"""Prefixes of the metadata documents (and the JSON-LD context)."""
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    media_type: str
+    file_type: str | None
+    """EU file-type code (``FILE_TYPE``), None for files that are not RDF."""
+    graph: str | None
+    """The named graph the file holds, None for the whole dataset."""
+    title_de: str
+    title_en: str
+
+
+DUMP_FORMATS: dict[str, DumpFormat] = {
+    "netgraph.trig": DumpFormat(
+        "application/trig",
+        "RDF_TRIG",
+        None,
+        "Gesamter Datensatz (Ontologie, Daten, abgeleitete Aussagen) als TriG",
+        "Whole dataset (ontology, data, inferred statements) as TriG",
+    ),
+    "data.ttl": DumpFormat(
+        "text/turtle",
+        "RDF_TURTLE",
+        GRAPH_DATA,
+        "Daten als Turtle",
+        "Data as Turtle",
+    ),
+    "data.nt": DumpFormat(
+        "application/n-triples",
+        "RDF_N_TRIPLES",
+        GRAPH_DATA,
+        "Daten als N-Triples",
+        "Data as N-Triples",
+    ),
+    "data.jsonld": DumpFormat(
+        "application/ld+json",
+        "JSON_LD",
+        GRAPH_DATA,
+        "Daten als JSON-LD",
+        "Data as JSON-LD",
+    ),
+    "inferred.ttl": DumpFormat(
+        "text/turtle",
+        "RDF_TURTLE",
+        GRAPH_INFERRED,
+        "Abgeleitete Aussagen (OWL 2 RL) als Turtle",
+        "Inferred statements (OWL 2 RL) as Turtle",
+    ),
+    CHECKSUMS: DumpFormat("text/plain", None, None, "SHA-256-Prüfsummen", "SHA-256 checksums"),
+}
+"""Every file a build writes, by name: only these names are ever served."""
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    name: str
+    content: bytes
+    sha256: str
+    media_type: str
+    last_modified: datetime
+    compressed_from: str | None = None
+    """For a ``.gz`` copy: the name of the file it compresses."""
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @cached_property
+    def md5(self) -> str:
+        """MD5 in hex, for the DCAT-AP.de 2.0 catalog (its hash-algorithm list's only
+        confirmed entry); a checksum against accidents, not a security measure."""
+        return hashlib.md5(self.content, usedforsecurity=False).hexdigest()
+
+    def digest(self, algorithm: str) -> str:
+        """The checksum by ``hashlib`` name: ``sha256`` (checked at start) or ``md5``."""
+        if algorithm == "sha256":
+            return self.sha256
+        if algorithm == "md5":
+            return self.md5
+        raise ValueError(f"no {algorithm} checksum")
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.compressed_from is None and DUMP_FORMATS[self.name].file_type is not None
+
+
+def gzip_bytes(content: bytes) -> bytes:
+    """Deterministic gzip: no file name, mtime 0, maximum compression."""
+    return gzip.compress(content, compresslevel=9, mtime=0)
+
+
+def read_dumps(dist: Path) -> dict[str, DumpFile]:
+    """The files of the build in ``dist``, plain and gzipped, sorted by name.
+
+    Only names the build writes (``DUMP_FORMATS``) that ``SHA256SUMS`` lists are
+    taken, and each must match its checksum: a half-replaced folder is an error,
+    not a silent mismatch between the catalog and the files.
+    """
+    sums_path = dist / CHECKSUMS
+    if not sums_path.is_file():
+        raise InputError(f"{dist}: no {CHECKSUMS}; not a netgraph build")
+    sums_content = sums_path.read_bytes()
+    modified = datetime.fromtimestamp(int(sums_path.stat().st_mtime), UTC)
+    listed: dict[str, str] = {}
+    for line in sums_content.decode("utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if name in DUMP_FORMATS and name != CHECKSUMS:
+            listed[name] = digest
+    files: dict[str, DumpFile] = {}
+    for name in sorted(listed):
+        content = (dist / name).read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != listed[name]:
+            raise InputError(f"{dist / name}: does not match its SHA-256 in {CHECKSUMS}")
+        files[name] = DumpFile(name, content, digest, DUMP_FORMATS[name].media_type, modified)
+    files[CHECKSUMS] = DumpFile(
+        CHECKSUMS,
+        sums_content,
+        hashlib.sha256(sums_content).hexdigest(),
+        "text/plain",
+        modified,
+    )
+    for name in sorted(listed):
+        packed = gzip_bytes(files[name].content)
+        files[name + GZIP_SUFFIX] = DumpFile(
+            name + GZIP_SUFFIX,
+            packed,
+            hashlib.sha256(packed).hexdigest(),
+            GZIP_MEDIA_TYPE,
+            modified,
+            compressed_from=name,
+        )
+    return dict(sorted(files.items()))
+
+
+# --- Metadata source ----------------------------------------------------------------
+
+
+def metadata_dir(project: Project) -> Path:
+    return project.root / "metadata"
+
+
+def load_metadata(project: Project) -> Graph:
+    """``metadata/catalog.ttl`` and ``metadata/codelists.ttl``, relative IRIs against the base."""
+    graph = Graph()
+    for name in METADATA_FILES:
+        path = metadata_dir(project) / name
+        if not path.is_file():
+            raise InputError(f"{project.display(path)}: file not found")
+        try:
+            graph.parse(path, format="turtle", publicID=BASE_IRI)
+        except Exception as error:  # rdflib's parsers raise many kinds
+            raise InputError(f"{project.display(path)}: cannot parse: {error}") from None
+    return graph
+
+
+# --- Statistics -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """VoID statistics of the union of all graphs, and the dates the data mentions."""
+
+    triples: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: dict[URIRef, int]
+    """Instances per class."""
+    properties: dict[URIRef, int]
+    """Triples per property."""
+    graph_triples: dict[str, int]
+    """Triples per named graph."""
+    earliest: Literal | None
+    latest: Literal | None
+
+
+_DATE_TYPES = (XSD.gYear, XSD.gYearMonth, XSD.date, XSD.dateTime)
+
+
+def statistics(dataset: Dataset) -> Statistics:
+    subjects, objects = set(), set()
+    instances: dict[URIRef, set] = defaultdict(set)
+    properties: Counter = Counter()
+    triples = 0
+    for subject, predicate, obj in dataset.triples((None, None, None)):
+        triples += 1
+        subjects.add(subject)
+        objects.add(obj)
+        properties[predicate] += 1
+        if predicate == RDF.type and isinstance(obj, URIRef):
+            instances[obj].add(subject)
+    default = dataset.default_graph.identifier
+    graph_triples = {
+        str(graph.identifier): len(graph)
+        for graph in dataset.graphs()
+        if graph.identifier != default and len(graph)
+    }
+    data = dataset.graph(URIRef(GRAPH_DATA)) if GRAPH_DATA in graph_triples else dataset
+    dates = sorted(
+        {obj for obj in data.objects() if isinstance(obj, Literal) and obj.datatype in _DATE_TYPES},
+        key=_date_key,
+    )
+    return Statistics(
+        triples=triples,
+        entities=sum(
+            1
+            for subject in subjects
+            if isinstance(subject, URIRef) and subject.startswith(URI_SPACE)
+        ),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(objects),
+        classes={cls: len(members) for cls, members in instances.items()},
+        properties=dict(properties),
+        graph_triples=graph_triples,
+        earliest=dates[0] if dates else None,
+        latest=dates[-1] if dates else None,
+    )
+
+
+def _in_uri_space(term) -> bool:
+    return isinstance(term, URIRef) and term.startswith(URI_SPACE)
+
+
+def _date_key(literal: Literal) -> tuple[str, str]:
+    # Lexical forms of these types sort chronologically for years 1000-9999 when
+    # compared on their date part; the full form breaks ties deterministically.
+    text = str(literal)
+    return (text[:10], text)
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where the service publishes things (the request's host, or the base IRI for a build)."""
+
+    home: str
+    endpoint: str
+    dumps: str
+    """The dumps folder, ending in ``/``."""
+    void: str
+    catalog: str
+
+    def dump(self, name: str) -> str:
+        return self.dumps + name
+
+    def catalog_in(self, profile: "Profile") -> str:
+        """The fixed URL of the catalog in one profile (``/catalog`` itself negotiates)."""
+        return f"{self.catalog}/{profile.token}"
+
+
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+# --- VoID ----------------------------------------------------------------------------------------
+
+
+def void_graph(
+    stats: Statistics, urls: Urls, dumps: Mapping[str, DumpFile], metadata: Graph
+) -> Graph:
+    """A ``void:Dataset`` describing the whole dataset, with one subset per named graph."""
+    graph = Graph(bind_namespaces="none")
+    add = graph.add
+    add((DATASET, RDF.type, VOID.Dataset))
+    for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.publisher):
+        for value in metadata.objects(DATASET, predicate):
+            add((DATASET, predicate, value))
+    add((DATASET, FOAF.homepage, URIRef(urls.home)))
+    add((DATASET, RDFS.seeAlso, URIRef(urls.catalog)))
+    add((DATASET, VOID.sparqlEndpoint, URIRef(urls.endpoint)))
+    add((DATASET, VOID.uriSpace, Literal(URI_SPACE)))
+    for vocabulary in VOCABULARIES:
+        add((DATASET, VOID.vocabulary, URIRef(str(vocabulary))))
+    for example in EXAMPLE_RESOURCES:
+        add((DATASET, VOID.exampleResource, example))
+    add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/TriG")))
+    add((DATASET, VOID.triples, _integer(stats.triples)))
+    add((DATASET, VOID.entities, _integer(stats.entities)))
+    add((DATASET, VOID.distinctSubjects, _integer(stats.distinct_subjects)))
+    add((DATASET, VOID.distinctObjects, _integer(stats.distinct_objects)))
+    add((DATASET, VOID.classes, _integer(len(stats.classes))))
+    add((DATASET, VOID.properties, _integer(len(stats.properties))))
+    for index, cls in enumerate(sorted(stats.classes)):
+        partition = BNode(f"class-partition-{index}")
+        add((DATASET, VOID.classPartition, partition))
+        add((partition, VOID["class"], cls))
+        add((partition, VOID.entities, _integer(stats.classes[cls])))
+    for index, prop in enumerate(sorted(stats.properties)):
+        partition = BNode(f"property-partition-{index}")
+        add((DATASET, VOID.propertyPartition, partition))
+        add((partition, VOID.property, prop))
+        add((partition, VOID.triples, _integer(stats.properties[prop])))
+    subsets = {}
+    for name in (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED):
+        if name in stats.graph_triples:
+            subset = URIRef(f"{DATASET}/{name.rsplit('/', 1)[-1]}")
+            subsets[name] = subset
+            add((DATASET, VOID.subset, subset))
+            add((subset, RDF.type, VOID.Dataset))
+            add((subset, URIRef(SD_NAME), URIRef(name)))
+            add((subset, VOID.triples, _integer(stats.graph_triples[name])))
+            add((subset, VOID.sparqlEndpoint, URIRef(urls.endpoint)))
+    for dump in dumps.values():
+        if not dump.is_rdf:
+            continue
+        graph_name = DUMP_FORMATS[dump.name].graph
+        target = DATASET if graph_name is None else subsets.get(graph_name)
+        if target is not None:
+            add((target, VOID.dataDump, URIRef(urls.dump(dump.name))))
+    return graph
+
+
+# --- DCAT -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An application profile the catalog is served in.
+
+    The profiles share everything but what they contradict each other on: the
+    datatype of ``dcat:byteSize`` and the checksum algorithm (code list and
+    digest). Served by W3C Content Negotiation by Profile (``netgraph.web.metadata``).
+    """
+
+    token: str
+    """Short name: ``/catalog/TOKEN``, ``/catalog?_profile=TOKEN``."""
+    iri: str
+    """The profile's IRI: ``Content-Profile``, ``dcterms:conformsTo`` of ``/catalog/TOKEN``."""
+    aliases: tuple[str, ...]
+    """Other IRIs that name the profile, also understood in ``Accept-Profile``."""
+    byte_size_type: URIRef
+    hash_algorithm: str
+    """``hashlib`` name of the checksum's digest."""
+    checksum_algorithm: URIRef
+    """``spdx:algorithm`` of the checksum, from the profile's code list."""
+    checksum_fragment: str
+    """Fragment of the checksum's IRI on the distribution's: one IRI per digest."""
+
+    def byte_size(self, size: int) -> Literal:
+        # rdflib's Turtle writes an xsd:decimal as a bare number with a fraction
+        # ("42702.0"); that lexical form in every format keeps them isomorphic.
+        lexical = f"{size}.0" if self.byte_size_type == XSD.decimal else str(size)
+        return Literal(lexical, datatype=self.byte_size_type)
+
+
+DCAT_AP = Profile(
+    token="dcat-ap",
+    iri="https://semiceu.github.io/DCAT-AP/releases/3.0.1",
+    aliases=("https://semiceu.github.io/DCAT-AP/releases/3.0.1/",),
+    byte_size_type=XSD.nonNegativeInteger,
+    hash_algorithm="sha256",
+    checksum_algorithm=SPDX.checksumAlgorithm_sha256,
+    checksum_fragment="checksum",
+)
+DCAT_AP_DE = Profile(
+    token="dcat-ap-de",
+    iri="http://dcat-ap.de/def/dcatde/2.0",
+    aliases=(
+        "http://dcat-ap.de/def/dcatde/2.0/",
+        "http://dcat-ap.de/def/dcatde/2.0/#",  # the ontology IRI of its SHACL shapes
+        "https://www.dcat-ap.de/def/dcatde/2.0/spec/",  # the specification
+    ),
+    # DCAT-AP.de 2.0 rests on DCAT-AP 2.1.1: dcat:byteSize is an xsd:decimal, and
+    # spdx:algorithm comes from the dcat-ap.de hash-algorithm list, whose only entry
+    # confirmed offline is MD5 (the one the official DCAT-AP.de reference example uses).
+    byte_size_type=XSD.decimal,
+    hash_algorithm="md5",
+    checksum_algorithm=URIRef("http://dcat-ap.de/def/hashAlgorithms/md/5"),
+    checksum_fragment="checksum-md5",
+)
+PROFILES: dict[str, Profile] = {profile.token: profile for profile in (DCAT_AP, DCAT_AP_DE)}
+"""The catalog's profiles by token; the first is the default."""
+
+
+def distribution_iri(name: str) -> URIRef:
+    return URIRef(f"{DATASET}/distribution/{name}")
+
+
+def catalog_graph(
+    stats: Statistics,
+    urls: Urls,
+    dumps: Mapping[str, DumpFile],
+    metadata: Graph,
+    profile: Profile = DCAT_AP,
+) -> Graph:
+    """The DCAT catalog: catalog, dataset, one distribution per RDF dump, the SPARQL service.
+
+    ``metadata`` is :func:`load_metadata`'s graph: what it says about the
+    project's own IRIs (dataset, publisher, contact point, titles) is taken
+    whole; of the rest (code-list concepts, their schemes, standards) only the
+    descriptions of what the catalog refers to, so each profile carries the
+    concepts it uses and no others.
+    """
+    graph = Graph(bind_namespaces="none")
+    for triple in metadata:
+        if _in_project(triple[0]):
+            graph.add(triple)
+    add = graph.add
+    licence = metadata.value(DATASET, DCTERMS.license)
+    publisher = metadata.value(DATASET, DCTERMS.publisher)
+    for term in (DCTERMS.issued, DCTERMS.modified):
+        for value in metadata.objects(DATASET, term):
+            add((CATALOG, term, value))
+    for term in (DCTERMS.language,):
+        for value in metadata.objects(DATASET, term):
+            add((CATALOG, term, value))
+    add((CATALOG, DCTERMS.publisher, publisher))
+    add((CATALOG, DCTERMS.license, licence))
+    add((CATALOG, FOAF.homepage, URIRef(urls.home)))
+    add((URIRef(urls.home), RDF.type, FOAF.Document))
+    add((CATALOG, DCAT.dataset, DATASET))
+    add((CATALOG, DCAT.service, SERVICE))
+    for variant in PROFILES.values():  # the same links in every profile
+        document = URIRef(urls.catalog_in(variant))
+        add((CATALOG, RDFS.seeAlso, document))
+        add((document, DCTERMS.conformsTo, URIRef(variant.iri)))
+
+    if stats.earliest is not None and stats.latest is not None:
+        period = URIRef(f"{DATASET}#temporal")
+        add((DATASET, DCTERMS.temporal, period))
+        add((period, RDF.type, DCTERMS.PeriodOfTime))
+        add((period, DCAT.startDate, stats.earliest))
+        add((period, DCAT.endDate, stats.latest))
+
+    for dump in dumps.values():
+        if dump.is_rdf:
+            _add_distribution(graph, dump, urls, metadata, profile)
+
+    add((SERVICE, DCAT.endpointURL, URIRef(urls.endpoint)))
+    add((SERVICE, DCAT.endpointDescription, URIRef(urls.endpoint)))
+    add((URIRef(urls.endpoint), RDF.type, RDFS.Resource))
+    add((SERVICE, DCAT.servesDataset, DATASET))
+    add((SERVICE, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    add((SERVICE, DCTERMS.license, licence))
+    add((SERVICE, DCTERMS.publisher, publisher))
+    add((SERVICE, DCTERMS.accessRights, metadata.value(DATASET, DCTERMS.accessRights)))
+    _add_referenced(graph, metadata)
+    return graph
+
+
+def _add_distribution(
+    graph: Graph, dump: DumpFile, urls: Urls, metadata: Graph, profile: Profile
+) -> None:
+    add = graph.add
+    licence = metadata.value(DATASET, DCTERMS.license)
+    form = DUMP_FORMATS[dump.name]
+    distribution = distribution_iri(dump.name)
+    add((DATASET, DCAT.distribution, distribution))
+    add((distribution, RDF.type, DCAT.Distribution))
+    add((distribution, DCTERMS.title, Literal(form.title_de, lang="de")))
+    add((distribution, DCTERMS.title, Literal(form.title_en, lang="en")))
+    add((distribution, DCAT.downloadURL, URIRef(urls.dump(dump.name))))
+    add((distribution, DCAT.accessURL, URIRef(urls.dump(dump.name))))
+    add((distribution, DCAT.mediaType, URIRef(IANA + form.media_type)))
+    add((distribution, DCTERMS.format, FILE_TYPE[form.file_type]))
+    add((distribution, DCAT.byteSize, profile.byte_size(dump.size)))
+    add((distribution, DCTERMS.license, licence))
+    add((distribution, DCTERMS.issued, _first(metadata, DCTERMS.issued)))
+    add((distribution, DCTERMS.modified, _first(metadata, DCTERMS.modified)))
+    checksum = URIRef(f"{distribution}#{profile.checksum_fragment}")
+    digest = dump.digest(profile.hash_algorithm)
+    add((distribution, SPDX.checksum, checksum))
+    add((checksum, RDF.type, SPDX.Checksum))
+    add((checksum, SPDX.algorithm, profile.checksum_algorithm))
+    add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+
+
+def _in_project(term) -> bool:
+    return isinstance(term, URIRef) and term.startswith(BASE_IRI)
+
+
+def _add_referenced(graph: Graph, metadata: Graph) -> None:
+    """Add what ``metadata`` says about the outside IRIs ``graph`` refers to, transitively
+    (a concept, then its scheme)."""
+    pending = sorted({term for term in graph.objects() if isinstance(term, URIRef)})
+    seen: set[URIRef] = set()
+    while pending:
+        term = pending.pop()
+        if term in seen or _in_project(term):
+            continue
+        seen.add(term)
+        for predicate, obj in metadata.predicate_objects(term):
+            graph.add((term, predicate, obj))
+            if isinstance(obj, URIRef):
+                pending.append(obj)
+
+
+def _first(graph: Graph, predicate: URIRef):
+    return graph.value(DATASET, predicate)
+
+
+# --- Serialisation ------------------------------------------------------------------------
+
+
+def serialize(graph: Graph, writer: str) -> bytes:
+    """Byte-stable Turtle, N-Triples, RDF/XML or JSON-LD (triples inserted in sorted order)."""
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, override=True, replace=True)
+    for triple in sorted(graph, key=lambda triple: tuple(term.n3() for term in triple)):
+        out.add(triple)
+    if writer == "json-ld":
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        document = json.loads(out.serialize(format="json-ld", context=context))
+        if "@graph" in document:
+            document["@graph"].sort(key=lambda node: node["@id"])
+        return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    if writer == "nt":
+        lines = out.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
+    return out.serialize(format=writer, encoding="utf-8")
