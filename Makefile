@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := $(shell grep -v '^\s*\#' .ci/debian-packages.txt)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: venv deps test build serve bench
+.PHONY: venv deps test build serve bench fuzz
 
 venv: $(STAMP)
 
@@ -41,3 +41,7 @@ serve: build
 
 bench: venv
 	$(BIN)/python bench/bench_cli.py
+
+# The long property-based run of the endpoint (tests/test_fuzz.py), loopback only.
+fuzz: venv
+	NETGRAPH_FUZZ=long $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider

@@ -430,13 +430,18 @@ def small_app(served_dataset):
     )
 
 
-def test_answers_beyond_the_row_limit_are_refused_not_truncated(small_app):
+def test_answers_beyond_the_row_limit_are_cut_and_say_so(small_app):
     client = small_app.test_client()
-    assert get(client, "SELECT ?s WHERE { ?s a ng:Network } LIMIT 5").status_code == 200
+    whole = get(client, "SELECT ?s WHERE { ?s a ng:Network } LIMIT 5")
+    assert whole.status_code == 200
+    assert "X-Netgraph-Truncated" not in whole.headers
     response = get(client, "SELECT ?s WHERE { ?s a ng:Network }")
-    assert response.status_code == 400
-    assert b"more than 5 rows" in response.data
-    assert get(client, CONSTRUCT_NETWORKS).status_code == 400
+    assert response.status_code == 200
+    assert response.headers["X-Netgraph-Truncated"] == "rows=5"
+    assert len(json_rows(response)) == 5
+    graph = get(client, CONSTRUCT_NETWORKS)
+    assert graph.status_code == 200
+    assert graph.headers["X-Netgraph-Truncated"] == "rows=5"
 
 
 def test_bodies_beyond_the_size_limit_are_413(small_app):

@@ -87,13 +87,13 @@ def test_a_named_query_link_runs_it_with_labels_for_iris(client, served_dataset)
     assert [row[column].removesuffix(" @en") for row in parsed.rows] == [
         str(row.networkLabel) for row in expected
     ]
-    # the network IRI column shows the label, links to a DESCRIBE and names the IRI
+    # the network IRI column shows the label, links to its resource page and names the IRI
     network_column = parsed.headers.index("network")
     assert parsed.rows[0][network_column] == parsed.rows[0][column].removesuffix(" @en")
     describe = [
         link for link in parsed.links if link.get("title", "").startswith("https://w3id.org/")
     ]
-    assert describe and all("DESCRIBE" in link["href"] for link in describe)
+    assert describe and all(link["href"].startswith("/id/network/") for link in describe)
     assert re.search(r'<p id="summary">\d+ rows in \d+ ms</p>', response.data.decode())
 
 

@@ -1,17 +1,9 @@
 """End to end: headless Chromium picks a named query on the page, runs it, and sees its rows.
 
-Chromium and its driver come from Debian (``chromium``, ``chromium-driver``,
-listed in .ci/debian-packages.txt and installed by ``make deps``). A missing
-browser fails this test with instructions; it is never skipped quietly.
+The ``browser`` fixture (Debian's chromium, headless) is in conftest.py.
 """
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -22,18 +14,6 @@ from netgraph.query import run_query
 from netgraph.web import create_app
 from netgraph.web.server import running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 NAMED_QUERY = "duesseldorf-memberships"
 WAIT_SECONDS = 30
 
@@ -43,29 +23,6 @@ def base_url(served_dataset):
     app = create_app({"NETGRAPH_DATASET": served_dataset})
     with running_server(app) as url:
         yield url
-
-
-@pytest.fixture
-def browser():
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
-    if missing:
-        pytest.fail(
-            f"{', '.join(missing)} not found: install Debian's chromium and chromium-driver "
-            "(`make deps`, or `apt-get install chromium chromium-driver`)"
-        )
-
-    profile = Path(tempfile.mkdtemp(prefix="netgraph-chromium-"))
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_pick_a_named_query_run_it_and_see_its_rows(browser, base_url, served_dataset, app):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from netgraph import limits
 from netgraph.build import FAIL_ON, run_build
 from netgraph.errors import InputError
 from netgraph.loading import data_files, load_project
@@ -151,8 +152,77 @@ def query_command(query_file, fmt: str, root: Path | None) -> None:
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @root_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=limits.QUERY_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (504).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=limits.WORKERS,
+    show_default=True,
+    help="Evaluation processes: queries evaluated at once.",
+)
+@click.option(
+    "--queue-size",
+    type=click.IntRange(0, 1000),
+    default=limits.QUEUE_SIZE,
+    show_default=True,
+    help="Queries that may wait for a worker; more get 503.",
+)
+@click.option(
+    "--queue-timeout",
+    type=click.FloatRange(min=0),
+    default=limits.QUEUE_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds a query waits for a worker before 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=limits.MAX_ROWS,
+    show_default=True,
+    help="Rows (or triples) in an answer; more are cut, and marked.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1024),
+    default=limits.MAX_BYTES,
+    show_default=True,
+    help="Bytes in an answer; more are cut, and marked.",
+)
+@click.option(
+    "--max-query-length",
+    type=click.IntRange(min=1),
+    default=limits.MAX_QUERY_LENGTH,
+    show_default=True,
+    help="Characters in a query; longer is 413.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=limits.MAX_BODY_BYTES,
+    show_default=True,
+    help="Bytes in a request body; larger is 413.",
+)
+@click.option(
+    "--worker-memory",
+    type=click.IntRange(min=0),
+    default=limits.WORKER_MEMORY_MB,
+    show_default=True,
+    help="MiB of memory a worker may add for one query (0: no limit).",
+)
 def serve_command(
-    host: str, port: int, dist: Path | None, load: bool, files: tuple[Path, ...], root: Path | None
+    host: str,
+    port: int,
+    dist: Path | None,
+    load: bool,
+    files: tuple[Path, ...],
+    root: Path | None,
+    **limit_options,
 ) -> None:
     """Serve the dataset over the SPARQL 1.1 Protocol, with a query page, until Ctrl+C.
 
@@ -168,4 +238,18 @@ def serve_command(
         raise click.UsageError("--load and --dist exclude each other")
     from netgraph.web.server import serve  # Flask is imported for this command only
 
-    serve(host=host, port=port, root=root, dist=dist, load=files, announce=click.echo)
+    keys = {
+        "timeout": "NETGRAPH_QUERY_TIMEOUT",
+        "workers": "NETGRAPH_WORKERS",
+        "queue_size": "NETGRAPH_QUEUE_SIZE",
+        "queue_timeout": "NETGRAPH_QUEUE_TIMEOUT",
+        "max_rows": "NETGRAPH_MAX_ROWS",
+        "max_bytes": "NETGRAPH_MAX_BYTES",
+        "max_query_length": "NETGRAPH_MAX_QUERY_LENGTH",
+        "max_body": "MAX_CONTENT_LENGTH",
+        "worker_memory": "NETGRAPH_WORKER_MEMORY_MB",
+    }
+    config = {keys[name]: value for name, value in limit_options.items()}
+    serve(
+        host=host, port=port, root=root, dist=dist, load=files, announce=click.echo, limits=config
+    )

@@ -16,10 +16,10 @@ run a different query from the one sent.
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urljoin
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from netgraph.namespaces import GRAPH_INFERRED
 
@@ -27,6 +27,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 OWL_PROFILE = Namespace("http://www.w3.org/ns/owl-profile/")
+VOID_PATH = ".well-known/void"
+"""Where the VoID description is, relative to the endpoint URL."""
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -410,6 +412,8 @@ def service_description(endpoint_url: str, facts: ServiceFacts) -> Graph:
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    # Its VoID description (netgraph.web.metadata), beside the endpoint on the same host.
+    graph.add((dataset, RDFS.seeAlso, URIRef(urljoin(endpoint_url, VOID_PATH))))
     default_graph = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))

@@ -11,7 +11,8 @@ Configuration keys (``test_config`` or ``app.config``):
     around the working directory). Needed for the named queries and the build.
 ``NETGRAPH_DIST``
     Folder with the built ``netgraph.trig`` (default ``ROOT/dist``); built
-    first when it holds none.
+    first when it holds none. Its files are what ``/dumps/`` serves (also
+    alongside ``NETGRAPH_DATASET``; without either, no dumps are served).
 ``NETGRAPH_LOAD``
     RDF files to serve instead of the build.
 ``NETGRAPH_DATASET``
@@ -20,6 +21,13 @@ Configuration keys (``test_config`` or ``app.config``):
     Largest answer in rows (SELECT) or triples (CONSTRUCT, DESCRIBE).
 ``MAX_CONTENT_LENGTH``
     Largest request body in bytes; larger ones get 413.
+``NETGRAPH_MAX_BYTES``
+    Largest answer body in bytes; a larger answer is cut (``X-Netgraph-Truncated``).
+``NETGRAPH_MAX_QUERY_LENGTH``
+    Longest query in characters; longer ones get 413.
+``NETGRAPH_QUERY_TIMEOUT``, ``NETGRAPH_WORKERS``, ``NETGRAPH_QUEUE_SIZE``,
+``NETGRAPH_QUEUE_TIMEOUT``, ``NETGRAPH_WORKER_MEMORY_MB``
+    The evaluation pool (:mod:`netgraph.web.evaluator`, ``docs/limits.md``).
 """
 
 from collections.abc import Mapping
@@ -30,15 +38,14 @@ from flask import Flask, Response
 from rdflib import Dataset
 from werkzeug.exceptions import HTTPException
 
+from netgraph import limits
 from netgraph.errors import InputError
 from netgraph.named_queries import named_queries
 from netgraph.project import Project, find_project
-from netgraph.web import query_page, sparql
+from netgraph.web import dumps, evaluator, linked_data, metadata, query_page, security, sparql
 from netgraph.web.dataset import built_dataset, load_files
-from netgraph.web.engine import DEFAULT_MAX_ROWS, QueryEngine
+from netgraph.web.engine import QueryEngine
 from netgraph.web.state import EXTENSION, Netgraph
-
-DEFAULT_MAX_BODY = 1024 * 1024
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -48,22 +55,49 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NETGRAPH_DIST=None,
         NETGRAPH_LOAD=(),
         NETGRAPH_DATASET=None,
-        NETGRAPH_MAX_ROWS=DEFAULT_MAX_ROWS,
-        MAX_CONTENT_LENGTH=DEFAULT_MAX_BODY,
+        NETGRAPH_MAX_ROWS=limits.MAX_ROWS,
+        MAX_CONTENT_LENGTH=limits.MAX_BODY_BYTES,
+        NETGRAPH_MAX_BYTES=limits.MAX_BYTES,
+        NETGRAPH_MAX_QUERY_LENGTH=limits.MAX_QUERY_LENGTH,
+        NETGRAPH_QUERY_TIMEOUT=limits.QUERY_TIMEOUT_SECONDS,
+        NETGRAPH_WORKERS=limits.WORKERS,
+        NETGRAPH_QUEUE_SIZE=limits.QUEUE_SIZE,
+        NETGRAPH_QUEUE_TIMEOUT=limits.QUEUE_TIMEOUT_SECONDS,
+        NETGRAPH_WORKER_MEMORY_MB=limits.WORKER_MEMORY_MB,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
 
     project = _project(app.config["NETGRAPH_ROOT"], required=not _dataset_given(app.config))
-    dataset = _dataset(app.config, project)
+    with security.no_network():  # no JSON-LD @context, no owl:imports is ever fetched
+        dataset = _dataset(app.config, project)
     queries = tuple(named_queries(project)) if project and project.queries_dir.is_dir() else ()
-    app.extensions[EXTENSION] = Netgraph(
-        QueryEngine(dataset, max_rows=int(app.config["NETGRAPH_MAX_ROWS"])), queries
+    config = app.config
+    engine = QueryEngine(
+        dataset,
+        max_rows=int(config["NETGRAPH_MAX_ROWS"]),
+        max_bytes=int(config["NETGRAPH_MAX_BYTES"]),
+        max_query_length=int(config["NETGRAPH_MAX_QUERY_LENGTH"]),
+    )
+    app.extensions[EXTENSION] = Netgraph(engine, queries)
+    app.extensions[evaluator.EXTENSION] = evaluator.EvaluatorPool(
+        engine,
+        evaluator.Limits(
+            timeout=float(config["NETGRAPH_QUERY_TIMEOUT"]),
+            workers=int(config["NETGRAPH_WORKERS"]),
+            queue_size=int(config["NETGRAPH_QUEUE_SIZE"]),
+            queue_timeout=float(config["NETGRAPH_QUEUE_TIMEOUT"]),
+            memory_mb=int(config["NETGRAPH_WORKER_MEMORY_MB"]),
+        ),
     )
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(query_page.blueprint)
+    app.register_blueprint(linked_data.blueprint)
+    dumps.init_app(app, _dumps_folder(app.config, project))
+    metadata.init_app(app, dataset, project)
     app.register_error_handler(HTTPException, _plain_error)
+    app.after_request(security.add_headers)
     return app
 
 
@@ -87,6 +121,15 @@ def _dataset(config: Mapping[str, Any], project: Project | None) -> Dataset:
         return load_files([Path(path) for path in config["NETGRAPH_LOAD"]])
     dist = config["NETGRAPH_DIST"]
     return built_dataset(project, Path(dist) if dist else None)
+
+
+def _dumps_folder(config: Mapping[str, Any], project: Project | None) -> Path | None:
+    """The build whose files ``/dumps/`` serves: ``NETGRAPH_DIST``, else the served build's."""
+    if config["NETGRAPH_DIST"]:
+        return Path(config["NETGRAPH_DIST"])
+    if _dataset_given(config) or project is None:
+        return None  # given files or a given dataset: no build to publish
+    return project.dist_dir
 
 
 def _plain_error(error: HTTPException) -> Response:

@@ -34,6 +34,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
+from netgraph import limits
 from netgraph.namespaces import PREFIXES
 from netgraph.sparql_protocol import (
     DESCRIPTION_FORMATS,
@@ -53,7 +54,9 @@ from netgraph.web.results import Row, Unrepresentable, write_ask, write_graph, w
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_ROWS = 10_000
+TRUNCATED = "X-Netgraph-Truncated"
+"""Set on an answer that was cut at a limit: ``rows=N`` (N rows or triples kept, the row
+limit) or ``bytes=N`` (cut to fit the byte limit N)."""
 PARSED_QUERIES_KEPT = 256
 """Parsed queries kept for reuse: parsing often costs more than evaluating (10-40 ms)."""
 LONGEST_KEPT = 64 * 1024
@@ -100,6 +103,8 @@ class Outcome:
     boolean: bool | None = None
     graph: Graph | None = None
     seconds: float = 0.0
+    truncated: str | None = None
+    """Why the answer was cut (the value of ``X-Netgraph-Truncated``), None if whole."""
 
     def write(self, offer: MediaFormat) -> bytes:
         if self.form == "SELECT":
@@ -116,15 +121,33 @@ class Outcome:
             return 1
         return len(self.graph)
 
+    def cut(self, size: int) -> None:
+        """Keep the first ``size`` rows or triples."""
+        if self.form == "SELECT":
+            self.rows = self.rows[:size]
+        elif self.form != "ASK":
+            kept = Graph(bind_namespaces="none")
+            for triple in islice(self.graph, size):
+                kept.add(triple)
+            self.graph = kept
+
 
 class QueryEngine:
     """SPARQL over one read-only rdflib Dataset whose default graph is the union."""
 
-    def __init__(self, dataset: Dataset, max_rows: int = DEFAULT_MAX_ROWS):
+    def __init__(
+        self,
+        dataset: Dataset,
+        max_rows: int = limits.MAX_ROWS,
+        max_bytes: int = limits.MAX_BYTES,
+        max_query_length: int = limits.MAX_QUERY_LENGTH,
+    ):
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs
         rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = True
         self.dataset = dataset
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.max_query_length = max_query_length
         self.facts = _facts(dataset)
         self._parse = lru_cache(maxsize=PARSED_QUERIES_KEPT)(_parse)
 
@@ -153,13 +176,29 @@ class QueryEngine:
         if offer is None:
             raise not_acceptable(f"a {form} query", offers)
         outcome = self.evaluate(query, operation.default_graph_uris, operation.named_graph_uris)
-        try:
-            body = outcome.write(offer)
-        except Unrepresentable as error:
-            raise ProtocolError(
-                406, f"the answer cannot be written as {offer.media_type}: {error}"
-            ) from None
-        return Reply(200, offer.media_type, body, {"Vary": "Accept"})
+        body = self._write(outcome, offer)
+        headers = {"Vary": "Accept"}
+        if outcome.truncated:
+            headers[TRUNCATED] = outcome.truncated
+        return Reply(200, offer.media_type, body, headers)
+
+    def _write(self, outcome: Outcome, offer: MediaFormat) -> bytes:
+        """The answer as bytes, cut to fewer rows (and marked so) while over the byte limit."""
+        for _ in range(8):
+            try:
+                body = outcome.write(offer)
+            except Unrepresentable as error:
+                raise ProtocolError(
+                    406, f"the answer cannot be written as {offer.media_type}: {error}"
+                ) from None
+            size = outcome.size
+            if len(body) <= self.max_bytes or outcome.form == "ASK" or size == 0:
+                return body
+            outcome.cut(int(size * self.max_bytes / len(body) * 0.9))
+            outcome.truncated = f"bytes={self.max_bytes}"
+        raise ProtocolError(
+            400, f"the answer does not fit this endpoint's limit of {self.max_bytes} bytes"
+        )
 
     # -- the steps, also used by the query page ---------------------------------
 
@@ -169,6 +208,12 @@ class QueryEngine:
         The result is shared between requests (evaluation only reads it), so a
         repeated query is parsed once; refusals are not kept.
         """
+        if len(text) > self.max_query_length:
+            raise ProtocolError(
+                413,
+                f"the query is {len(text)} characters long, "
+                f"over this endpoint's limit of {self.max_query_length}",
+            )
         if len(text) > LONGEST_KEPT:
             return _parse(text, base)
         return self._parse(text, base)
@@ -203,6 +248,8 @@ class QueryEngine:
             raise ProtocolError(
                 400, "the query could not be evaluated: nested too deeply"
             ) from None
+        except MemoryError:
+            raise  # the evaluation worker answers 503 and starts afresh
         except Exception as error:
             # Parsing succeeded, so what fails now is the query meeting the data
             # (rdflib raises plain exceptions for e.g. GRAPH over a single graph).
@@ -212,12 +259,9 @@ class QueryEngine:
             ) from None
         outcome.seconds = time.perf_counter() - started
         if outcome.size > self.max_rows:
-            unit = "rows" if form == "SELECT" else "triples"
-            raise ProtocolError(
-                400,
-                f"the answer has more than {self.max_rows} {unit}, this endpoint's limit; "
-                "narrow the query or page through it with LIMIT and OFFSET",
-            )
+            # Cut, and say so (X-Netgraph-Truncated, the page's notice): never silently.
+            outcome.cut(self.max_rows)
+            outcome.truncated = f"rows={self.max_rows}"
         return outcome
 
     def labels(self, iris: Iterable[URIRef], language: str) -> dict[URIRef, str]:

@@ -4,7 +4,8 @@ The page is a plain HTML form (GET, so every result has a URL to share) with
 an editor pre-filled with an example, a picker of the project's named queries,
 and the results as a table. IRIs are shown by their label in the page's
 language (skos:prefLabel, else rdfs:label; looked up in the same dataset right
-after the query ran) and link to a DESCRIBE of themselves. Everything is
+after the query ran) and link to their resource page (``/id/…``, the dataset's
+own IRIs) or else to a DESCRIBE of themselves. Everything is
 rendered through Jinja with autoescaping, so no data string reaches the page
 unescaped; the one script (``static/query.js``) only adds Ctrl+Enter and fills
 the editor from the picker, and the page works without it.
@@ -31,7 +32,9 @@ from netgraph.sparql_protocol import (
     ProtocolError,
     negotiate,
 )
-from netgraph.web.engine import Outcome
+from netgraph.web.engine import TRUNCATED
+from netgraph.web.evaluator import PageAnswer, current_pool
+from netgraph.web.linked_data import resource_link
 from netgraph.web.sparql import see_other
 from netgraph.web.state import current
 
@@ -63,14 +66,6 @@ DOWNLOADS = {
         ("TriG", "trig"),
     ),
 }
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 @dataclass(frozen=True)
@@ -92,6 +87,7 @@ class Table:
     boolean: bool | None
     milliseconds: float
     downloads: list[tuple[str, str]]
+    truncated: str | None = None
 
     @property
     def summary(self) -> str:
@@ -119,12 +115,12 @@ def page() -> Response:
     if selected is not None and (text is None or "load" in request.args):
         text = selected.text
     run = text is not None and "load" not in request.args
-    table, error = None, None
+    table, error, status = None, None, 200
     if run:
         try:
             table = _run(text, lang)
         except ProtocolError as failure:
-            error = failure.message
+            error, status = failure.message, failure.status
     html = render_template(
         "query.html",
         lang=lang,
@@ -138,8 +134,9 @@ def page() -> Response:
         endpoint=url_for("sparql.endpoint", _external=True),
         max_rows=netgraph.engine.max_rows,
     )
-    response = Response(html, status=400 if error else 200, content_type="text/html; charset=utf-8")
-    response.headers.update(SECURITY_HEADERS)
+    response = Response(html, status=status, content_type="text/html; charset=utf-8")
+    if table is not None and table.truncated:
+        response.headers[TRUNCATED] = table.truncated
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
 
@@ -151,36 +148,39 @@ def _prefers_sparql() -> bool:
 
 
 def _run(text: str, lang: str) -> Table:
-    engine = current().engine
     started = perf_counter()
-    outcome = engine.evaluate(engine.prepare(text, base=url_for("sparql.endpoint", _external=True)))
-    columns, rows = _tabulate(outcome)
-    iris = [term for row in rows for term in row if isinstance(term, URIRef)]
-    labels = engine.labels(iris, lang)
+    # evaluated by a worker process, under the endpoint's limits (netgraph.web.evaluator)
+    answer = current_pool().page(text, url_for("sparql.endpoint", _external=True), lang)
+    columns, rows = _tabulate(answer)
+    labels = answer.labels
     milliseconds = (perf_counter() - started) * 1000
     cells = [[_cell(term, labels, lang) for term in row] for row in rows]
-    kind = outcome.form if outcome.form in ("SELECT", "ASK") else "GRAPH"
+    kind = answer.form if answer.form in ("SELECT", "ASK") else "GRAPH"
     downloads = [
         (label, url_for("sparql.endpoint", query=text, format=name))
         for label, name in DOWNLOADS[kind]
     ]
-    return Table(outcome.form, columns, cells, outcome.boolean, milliseconds, downloads)
+    return Table(
+        answer.form, columns, cells, answer.boolean, milliseconds, downloads, answer.truncated
+    )
 
 
-def _tabulate(outcome: Outcome) -> tuple[list[str], Sequence[Sequence]]:
-    if outcome.form == "SELECT":
-        return [str(variable) for variable in outcome.variables], outcome.rows
-    if outcome.form == "ASK":
+def _tabulate(answer: PageAnswer) -> tuple[list[str], Sequence[Sequence]]:
+    if answer.form == "SELECT":
+        return answer.variables, answer.rows
+    if answer.form == "ASK":
         return [], []
-    triples = sorted(outcome.graph, key=lambda triple: tuple(term.n3() for term in triple))
-    return ["subject", "predicate", "object"], triples
+    return ["subject", "predicate", "object"], answer.rows  # sorted by the worker
 
 
 def _cell(term, labels: dict[URIRef, str], lang: str) -> Cell:
     if term is None:
         return Cell()
     if isinstance(term, URIRef):
-        describe = url_for("query_page.page", query=f"DESCRIBE <{term}>", lang=lang)
+        # a dataset IRI links to its resource page; any other IRI to a DESCRIBE of itself
+        describe = resource_link(term, lang) or url_for(
+            "query_page.page", query=f"DESCRIBE <{term}>", lang=lang
+        )
         return Cell(labels.get(term) or compact(term), "iri", describe, str(term))
     if isinstance(term, BNode):
         return Cell(f"_:{term}", "bnode")

@@ -10,7 +10,7 @@ and the benchmark use it.
 import errno
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,8 +20,11 @@ from waitress import wasyncore
 
 from netgraph.errors import InputError
 from netgraph.web import create_app
+from netgraph.web.evaluator import EXTENSION as POOL
 
-THREADS = 4
+SPARE_THREADS = 4
+"""HTTP threads beyond the evaluation workers and their queue: for the page's static files,
+the service description and refusals, which never wait for a worker."""
 
 
 def serve(
@@ -31,15 +34,26 @@ def serve(
     dist: Path | None = None,
     load: Sequence[Path] = (),
     announce: Callable[[str], None] = print,
+    limits: Mapping[str, object] | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl+C, SIGTERM); ``announce`` is told the URL first."""
-    app = create_app({"NETGRAPH_ROOT": root, "NETGRAPH_DIST": dist, "NETGRAPH_LOAD": tuple(load)})
+    """Serve until interrupted (Ctrl+C, SIGTERM); ``announce`` is told the URL first.
+
+    ``limits`` are configuration keys (``NETGRAPH_QUERY_TIMEOUT`` …, see
+    :mod:`netgraph.web`); the ones not given keep their defaults.
+    """
+    config = {"NETGRAPH_ROOT": root, "NETGRAPH_DIST": dist, "NETGRAPH_LOAD": tuple(load)}
+    app = create_app({**config, **(limits or {})})
+    pool = app.extensions[POOL]
+    pool.start(freeze=True)  # fork the workers while this process has one thread
     server = _create_server(app, host, port)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit)  # stop as cleanly on SIGTERM as on Ctrl+C
     announce(f"netgraph SPARQL endpoint: {_url(host, server.effective_port)}/sparql")
     announce(f"query page: {_url(host, server.effective_port)}/")
-    server.run()  # returns after Ctrl+C or SIGTERM, once the worker threads have stopped
+    try:
+        server.run()  # returns after Ctrl+C or SIGTERM, once the worker threads have stopped
+    finally:
+        pool.close()
 
 
 def _exit(signum, frame) -> None:
@@ -70,7 +84,7 @@ def _create_server(app: Flask, host: str, port: int, socket_map: dict | None = N
             map=socket_map,
             host=host,
             port=port,
-            threads=THREADS,
+            threads=_threads(app),
             ident="netgraph",
             # waitress refuses larger bodies itself, before they are read
             max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
@@ -83,6 +97,13 @@ def _create_server(app: Flask, host: str, port: int, socket_map: dict | None = N
         if error.errno == errno.EADDRNOTAVAIL:
             raise InputError(f"{host}: not an address of this machine") from None
         raise InputError(f"{host}:{port}: cannot listen: {error.strerror or error}") from None
+
+
+def _threads(app: Flask) -> int:
+    """Enough for every running and queued query, so the queue bound is the one that counts."""
+    return (
+        int(app.config["NETGRAPH_WORKERS"]) + int(app.config["NETGRAPH_QUEUE_SIZE"]) + SPARE_THREADS
+    )
 
 
 def _url(host: str, port: int) -> str:

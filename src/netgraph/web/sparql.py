@@ -19,8 +19,8 @@ from netgraph.sparql_protocol import (
     negotiate,
     parse_operation,
 )
-from netgraph.web.engine import Reply, error_reply
-from netgraph.web.state import current
+from netgraph.web.engine import TRUNCATED, Reply, error_reply
+from netgraph.web.evaluator import current_pool
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -44,12 +44,13 @@ def endpoint() -> Response:
         # A person who opens the endpoint in a browser gets the query page.
         return see_other(url_for("query_page.page"))
     accept = request.headers.get("Accept")
-    return _response(current().engine.answer(operation, accept, request.base_url))
+    return _response(current_pool().answer(operation, accept, request.base_url))
 
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED}, Retry-After"
     return response
 
 

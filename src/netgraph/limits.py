@@ -1,0 +1,15 @@
+"""Default limits of the HTTP service, in one place for the app and the CLI.
+
+The ``serve`` command shows them as its option defaults without importing
+Flask, so this module imports nothing. Each is explained in docs/limits.md.
+"""
+
+QUERY_TIMEOUT_SECONDS = 10.0
+WORKERS = 2
+QUEUE_SIZE = 16
+QUEUE_TIMEOUT_SECONDS = 10.0
+WORKER_MEMORY_MB = 1024
+MAX_ROWS = 10_000
+MAX_BYTES = 16 * 1024 * 1024
+MAX_QUERY_LENGTH = 64 * 1024
+MAX_BODY_BYTES = 1024 * 1024

@@ -1,0 +1,264 @@
+"""Each limit of the endpoint, triggered: the exact status and message, and the service
+answering an ordinary query within a second right after (docs/limits.md)."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from netgraph.web.evaluator import EXTENSION
+from netgraph.web.server import running_server
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+"""A cartesian product over the whole dataset: tens of millions of solutions to count."""
+ORDINARY = "SELECT ?network WHERE { ?network a ng:Network } ORDER BY ?network LIMIT 3"
+TIMEOUT = 1.5
+
+
+def sparql(client, query: str, **params):
+    return client.get("/sparql", query_string={"query": query, **params})
+
+
+def assert_still_answers(client) -> None:
+    started = time.monotonic()
+    response = sparql(client, ORDINARY)
+    assert response.status_code == 200
+    assert len(json.loads(response.data)["results"]["bindings"]) == 3
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_query_past_the_time_limit_is_stopped_with_504(make_app):
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=TIMEOUT)
+    client = app.test_client()
+    assert_still_answers(client)  # the workers are up
+    pool = app.extensions[EXTENSION]
+    pids = {worker.pid for worker in pool._all}
+    started = time.monotonic()
+    response = sparql(client, RUNAWAY)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 504
+    assert response.data == (
+        b"the query ran longer than this endpoint's limit of 1.5 s and was stopped; "
+        b"narrow it down (more specific patterns, LIMIT) and try again\n"
+    )
+    assert response.content_type == "text/plain; charset=utf-8"
+    assert TIMEOUT <= elapsed < TIMEOUT + 2
+    # the worker was terminated and replaced: its process is gone
+    assert pool.timeouts == 1
+    assert len(pool._all) == 2
+    gone = pids - {worker.pid for worker in pool._all}
+    assert len(gone) == 1
+    (pid,) = gone
+    with pytest.raises(ProcessLookupError):
+        import os
+
+        os.kill(pid, 0)
+    assert_still_answers(client)
+
+
+def test_the_query_page_reports_a_stopped_query(make_app):
+    client = make_app(NETGRAPH_QUERY_TIMEOUT=1.0).test_client()
+    response = client.get("/", query_string={"query": RUNAWAY})
+    assert response.status_code == 504
+    assert b"ran longer than this endpoint&#39;s limit of 1 s" in response.data
+    assert_still_answers(client)
+
+
+def test_a_full_queue_is_503_with_retry_after(make_app):
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=TIMEOUT, NETGRAPH_WORKERS=1, NETGRAPH_QUEUE_SIZE=0)
+    assert_still_answers(app.test_client())
+    with ThreadPoolExecutor(1) as executor:
+        runaway = executor.submit(sparql, app.test_client(), RUNAWAY)
+        time.sleep(0.3)  # the runaway query holds the only worker
+        started = time.monotonic()
+        response = sparql(app.test_client(), ORDINARY)
+        assert time.monotonic() - started < 0.5  # refused at once, not queued
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "2"
+        assert response.data == (
+            b"the endpoint is busy (1 queries running, 0 waiting); try again shortly\n"
+        )
+        assert runaway.result(timeout=10).status_code == 504
+    assert_still_answers(app.test_client())
+
+
+def test_a_query_waits_in_the_queue_at_most_the_queue_timeout(make_app):
+    app = make_app(
+        NETGRAPH_QUERY_TIMEOUT=TIMEOUT,
+        NETGRAPH_WORKERS=1,
+        NETGRAPH_QUEUE_SIZE=4,
+        NETGRAPH_QUEUE_TIMEOUT=0.5,
+    )
+    assert_still_answers(app.test_client())
+    with ThreadPoolExecutor(1) as executor:
+        runaway = executor.submit(sparql, app.test_client(), RUNAWAY)
+        time.sleep(0.2)
+        started = time.monotonic()
+        response = sparql(app.test_client(), ORDINARY)
+        assert 0.5 <= time.monotonic() - started < 1.2
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "2"
+        assert response.data == (
+            b"the endpoint is busy: no query slot came free within 0.5 s; try again shortly\n"
+        )
+        assert runaway.result(timeout=10).status_code == 504
+    assert_still_answers(app.test_client())
+
+
+def test_a_queued_query_is_answered_once_a_worker_is_free(make_app):
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=1.0, NETGRAPH_WORKERS=1, NETGRAPH_QUEUE_TIMEOUT=5)
+    with ThreadPoolExecutor(2) as executor:
+        runaway = executor.submit(sparql, app.test_client(), RUNAWAY)
+        time.sleep(0.2)
+        waiting = executor.submit(sparql, app.test_client(), ORDINARY)
+        assert runaway.result(timeout=10).status_code == 504
+        assert waiting.result(timeout=10).status_code == 200
+
+
+def test_rows_beyond_the_limit_are_cut_and_marked(make_app):
+    client = make_app(NETGRAPH_MAX_ROWS=7).test_client()
+    response = sparql(client, "SELECT * WHERE { ?s ?p ?o }")
+    assert response.status_code == 200
+    assert response.headers["X-Netgraph-Truncated"] == "rows=7"
+    assert "X-Netgraph-Truncated" in response.headers["Access-Control-Expose-Headers"]
+    assert len(json.loads(response.data)["results"]["bindings"]) == 7
+    construct = sparql(client, "CONSTRUCT WHERE { ?s ?p ?o }", format="nt")
+    assert construct.headers["X-Netgraph-Truncated"] == "rows=7"
+    assert len(construct.data.decode().strip().splitlines()) == 7
+    whole = sparql(client, "SELECT * WHERE { ?s ?p ?o } LIMIT 7")
+    assert "X-Netgraph-Truncated" not in whole.headers
+    assert_still_answers(client)
+
+
+def test_answers_beyond_the_byte_limit_are_cut_and_marked(make_app):
+    client = make_app(NETGRAPH_MAX_BYTES=4000).test_client()
+    for fmt in ("json", "xml", "csv", "tsv"):
+        response = sparql(client, "SELECT * WHERE { ?s ?p ?o } LIMIT 500", format=fmt)
+        assert response.status_code == 200
+        assert response.headers["X-Netgraph-Truncated"] == "bytes=4000"
+        assert 0 < len(response.data) <= 4000
+    document = json.loads(sparql(client, "SELECT * WHERE { ?s ?p ?o }").data)  # still valid
+    assert 0 < len(document["results"]["bindings"]) < 100
+    graph = sparql(client, "CONSTRUCT WHERE { ?s ?p ?o }", format="turtle")
+    assert graph.headers["X-Netgraph-Truncated"] == "bytes=4000"
+    assert len(graph.data) <= 4000
+    assert_still_answers(client)
+
+
+def test_the_query_page_shows_that_an_answer_was_cut(make_app):
+    client = make_app(NETGRAPH_MAX_ROWS=2).test_client()
+    response = client.get("/", query_string={"query": "SELECT ?s WHERE { ?s a ng:Network }"})
+    assert response.status_code == 200
+    assert response.headers["X-Netgraph-Truncated"] == "rows=2"
+    assert b'<p id="truncated"' in response.data
+    assert b"cut at this endpoint's limit (rows=2)" in response.data
+    whole = client.get("/", query_string={"query": "SELECT ?s WHERE { ?s a ng:Network } LIMIT 1"})
+    assert b'id="truncated"' not in whole.data
+
+
+def test_a_query_over_the_length_limit_is_413(make_app):
+    client = make_app(NETGRAPH_MAX_QUERY_LENGTH=100).test_client()
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 100
+    for response in (
+        sparql(client, query),
+        client.post("/sparql", data=query.encode(), content_type="application/sparql-query"),
+    ):
+        assert response.status_code == 413
+        assert response.data == (
+            b"the query is 137 characters long, over this endpoint's limit of 100\n"
+        )
+    assert_still_answers(client)
+
+
+def test_a_body_over_the_size_limit_is_413(make_app):
+    client = make_app(MAX_CONTENT_LENGTH=1000).test_client()
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 1000
+    response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
+    assert response.status_code == 413
+    assert response.content_type == "text/plain; charset=utf-8"
+    assert response.data.startswith(b"413 Request Entity Too Large: ")
+    assert_still_answers(client)
+
+
+def test_a_query_needing_too_much_memory_fails_alone(make_app):
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=20, NETGRAPH_WORKER_MEMORY_MB=32)
+    client = app.test_client()
+    started = time.monotonic()
+    response = sparql(client, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+    assert time.monotonic() - started < 15
+    assert response.status_code == 503
+    assert response.data == (b"the query needed more memory than this endpoint's limit (32 MiB)\n")
+    pool = app.extensions[EXTENSION]
+    assert pool.replaced == 1  # the worker exited after its answer and was replaced at once
+    for _ in range(3):  # whichever worker answers, they all do
+        assert_still_answers(client)
+
+
+def _fetch(url: str, timeout: float = 15) -> tuple[int, bytes, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read(), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), time.monotonic() - started
+
+
+def test_a_runaway_query_is_stopped_while_others_keep_being_answered(make_app):
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=2.0)
+    ordinary_results: list[tuple[int, float]] = []
+    done = threading.Event()
+    with running_server(app) as base:
+
+        def url(query: str) -> str:
+            return f"{base}/sparql?" + urllib.parse.urlencode({"query": query})
+
+        assert _fetch(url(ORDINARY))[0] == 200  # the workers are up
+
+        def ordinary_client() -> None:
+            deadline = time.monotonic() + 10
+            for _ in range(200):
+                if done.is_set() or time.monotonic() > deadline:
+                    return
+                status, _, seconds = _fetch(url(ORDINARY))
+                ordinary_results.append((status, seconds))
+
+        with ThreadPoolExecutor(5) as executor:
+            clients = [executor.submit(ordinary_client) for _ in range(4)]
+            runaway = executor.submit(_fetch, url(RUNAWAY))
+            status, body, seconds = runaway.result(timeout=20)
+            done.set()
+            for client in clients:
+                client.result(timeout=20)
+        assert status == 504
+        assert b"longer than this endpoint's limit of 2 s" in body
+        assert 2.0 <= seconds < 4.0
+        assert len(ordinary_results) >= 8
+        assert {status for status, _ in ordinary_results} == {200}
+        assert max(seconds for _, seconds in ordinary_results) < 2.0
+        started = time.monotonic()
+        assert _fetch(url(ORDINARY))[0] == 200
+        assert time.monotonic() - started < 1.0
+
+
+def test_a_slow_query_runs_at_a_lower_priority_until_it_ends(make_app):
+    import os
+
+    app = make_app(NETGRAPH_QUERY_TIMEOUT=2.0)
+    client = app.test_client()
+    assert_still_answers(client)
+    pool = app.extensions[EXTENSION]
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    with ThreadPoolExecutor(1) as executor:
+        runaway = executor.submit(sparql, app.test_client(), RUNAWAY)
+        time.sleep(1.5)  # past netgraph.web.evaluator.SLOW
+        niceness = sorted(os.getpriority(os.PRIO_PROCESS, worker.pid) for worker in pool._all)
+        assert niceness == [base, 10]
+        assert runaway.result(timeout=10).status_code == 504
+    after = [os.getpriority(os.PRIO_PROCESS, worker.pid) for worker in pool._all]
+    assert after == [base, base]
+    assert_still_answers(client)
