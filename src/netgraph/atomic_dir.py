@@ -48,6 +48,9 @@ def _make_readable(folder: Path) -> None:
 
 def _fsync_tree(folder: Path) -> None:
     for path in sorted(folder.iterdir()):
+        if path.is_dir():  # e.g. the Oxigraph store
+            _fsync_tree(path)
+            continue
         with path.open("rb") as file:
             os.fsync(file.fileno())
     descriptor = os.open(folder, os.O_RDONLY)

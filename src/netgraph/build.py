@@ -23,6 +23,9 @@ from netgraph.validation import ValidationReport, validate
 
 FAIL_ON = "violation"
 CHECKSUMS = "SHA256SUMS"
+STORE_DIR = "oxigraph"
+"""The dataset in Oxigraph's persistent format (a RocksDB folder), for ``netgraph serve`` to
+open without parsing. Not deterministic byte for byte, so not in SHA256SUMS."""
 
 
 @dataclass(frozen=True)
@@ -34,18 +37,41 @@ class BuildOutcome:
     reasoning_seconds: float = 0.0
 
 
-def run_build(project: Project, out_dir: Path) -> BuildOutcome:
+REASONERS = ("owlrl", "rules")
+
+
+def run_build(
+    project: Project, out_dir: Path, store: bool = False, reasoner: str = "owlrl"
+) -> BuildOutcome:
+    """Validate, reason and write ``out_dir``; with ``store``, also its Oxigraph store.
+
+    ``reasoner`` is ``owlrl`` (the reference, OWL 2 RL in full) or ``rules``
+    (:mod:`netgraph.rules`: the entailments the queries use, as CONSTRUCT rules
+    run by Oxigraph; a smaller inferred graph, see docs/engine.md).
+    """
     graphs = load_project(project)
     report = validate(graphs)
     if report.fails(FAIL_ON):
         return BuildOutcome(report, [])
     _check_replaceable(out_dir)
-    inference = infer(graphs.ontology, graphs.data)
+    if reasoner == "rules":
+        from netgraph.rules import infer_with_rules  # pyoxigraph, for this step only
+
+        inference = infer_with_rules(graphs.ontology, graphs.data)
+    elif reasoner == "owlrl":
+        inference = infer(graphs.ontology, graphs.data)
+    else:
+        raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     outputs = render_outputs(named_graphs(graphs, inference.graph))
     with replaced_atomically(out_dir) as staging:
         for name, content in outputs.items():
             (staging / name).write_bytes(content)
-    return BuildOutcome(report, list(outputs), len(inference.graph), inference.seconds)
+        if store:
+            from netgraph.engines import write_store  # pyoxigraph, for this step only
+
+            write_store(outputs["netgraph.trig"], staging / STORE_DIR)
+    written = [*outputs, f"{STORE_DIR}/"] if store else list(outputs)
+    return BuildOutcome(report, written, len(inference.graph), inference.seconds)
 
 
 def named_graphs(graphs: ProjectGraphs, inferred: Graph) -> dict[str, Graph]:

@@ -4,7 +4,8 @@ By default that is the build's ``netgraph.trig`` (ontology, data and inferred
 triples, each in its named graph). When the dist folder holds no build yet,
 the project's own build pipeline (:func:`netgraph.build.run_build`) runs
 first, in-process, so a fresh checkout serves without any database or prior
-step; like ``netgraph build``, it refuses data with SHACL violations.
+step; like ``netgraph build``, it refuses data with SHACL violations. That
+build also writes the Oxigraph store (``oxigraph/``) the default engine opens.
 
 ``--load`` serves given RDF files instead: TriG and N-Quads keep their graph
 names, every other syntax goes into the default graph. Either way the SPARQL
@@ -43,7 +44,7 @@ def built_dataset(project: Project, dist_dir: Path | None = None) -> Dataset:
     dist = dist_dir or project.dist_dir
     built = dist / DATASET_FILE
     if not built.is_file():
-        outcome = run_build(project, dist)
+        outcome = run_build(project, dist, store=True)
         if not outcome.files:
             raise InputError(
                 f"{project.display(built)}: not built yet, and the build was refused "

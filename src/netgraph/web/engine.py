@@ -133,7 +133,14 @@ class Outcome:
 
 
 class QueryEngine:
-    """SPARQL over one read-only rdflib Dataset whose default graph is the union."""
+    """SPARQL over one read-only rdflib Dataset whose default graph is the union.
+
+    The engine interface (``prepare``, ``form_of``, ``evaluate``, ``labels``); the
+    embedded Oxigraph engine, :class:`netgraph.engines.OxigraphEngine`, overrides
+    the steps that touch the query.
+    """
+
+    name = "rdflib"
 
     def __init__(
         self,
@@ -170,7 +177,7 @@ class QueryEngine:
             body = write_graph(offer.writer, description, _DESCRIPTION_PREFIXES)
             return Reply(200, offer.media_type, body, {"Vary": "Accept"})
         query = self.prepare(operation.query, base=endpoint_url)
-        form = query_form(query)
+        form = self.form_of(query)
         offers = formats_for(form)
         offer = negotiate(wanted, offers)
         if offer is None:
@@ -208,15 +215,22 @@ class QueryEngine:
         The result is shared between requests (evaluation only reads it), so a
         repeated query is parsed once; refusals are not kept.
         """
+        self._check_length(text)
+        if len(text) > LONGEST_KEPT:
+            return _parse(text, base)
+        return self._parse(text, base)
+
+    def _check_length(self, text: str) -> None:
         if len(text) > self.max_query_length:
             raise ProtocolError(
                 413,
                 f"the query is {len(text)} characters long, "
                 f"over this endpoint's limit of {self.max_query_length}",
             )
-        if len(text) > LONGEST_KEPT:
-            return _parse(text, base)
-        return self._parse(text, base)
+
+    def form_of(self, query: Query) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return query_form(query)
 
     def evaluate(
         self,

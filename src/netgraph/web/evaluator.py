@@ -150,6 +150,8 @@ class _Worker:
         self.pid = pid
         self.connection = Connection(ours.detach())
         self.slowed = False
+        self.exit_signal: int | None = None
+        """The signal that ended the process, once reaped (SIGABRT: Oxigraph out of memory)."""
 
     def call(self, job: tuple, timeout: float):
         """The job's result; TimeoutError past ``timeout``, EOFError/OSError if the worker died."""
@@ -191,10 +193,12 @@ class _Worker:
             deadline = time.monotonic() + wait
             while time.monotonic() < deadline:
                 try:
-                    done, _ = os.waitpid(pid, os.WNOHANG)
+                    done, status = os.waitpid(pid, os.WNOHANG)
                 except ChildProcessError:
                     return
                 if done:
+                    if os.WIFSIGNALED(status) and sig == signal.SIGTERM:
+                        self.exit_signal = os.WTERMSIG(status)
                     return
                 time.sleep(0.01)
 
@@ -341,7 +345,17 @@ class EvaluatorPool:
                 "and was stopped; narrow it down (more specific patterns, LIMIT) and try again",
             ) from None
         except (EOFError, OSError):
+            worker.stop()
+            aborted = worker.exit_signal == signal.SIGABRT
             worker = self._replace(worker)
+            if aborted and self.limits.memory_mb > 0:
+                # Oxigraph (Rust) aborts the process when an allocation fails, where
+                # Python would raise MemoryError: the same answer, from outside.
+                raise _refusal(
+                    503,
+                    "the query needed more memory than this endpoint's limit "
+                    f"({self.limits.memory_mb} MiB)",
+                ) from None
             raise _refusal(
                 503, "the query could not be evaluated: its worker stopped", retry_after=True
             ) from None
