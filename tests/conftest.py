@@ -204,3 +204,17 @@ def browser():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# --- The engines (netgraph.engines) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_store_dist(tmp_path_factory) -> Path:
+    """The real project built once per session with its Oxigraph store (``oxigraph/``)."""
+    from netgraph.build import run_build
+    from netgraph.project import Project
+
+    out = tmp_path_factory.mktemp("published-store") / "dist"
+    assert run_build(Project(REPO_ROOT), out, store=True).files
+    return out

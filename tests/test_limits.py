@@ -70,7 +70,12 @@ def test_the_query_page_reports_a_stopped_query(make_app):
 
 
 def test_a_full_queue_is_503_with_retry_after(make_app):
-    app = make_app(NETGRAPH_QUERY_TIMEOUT=TIMEOUT, NETGRAPH_WORKERS=1, NETGRAPH_QUEUE_SIZE=0)
+    app = make_app(
+        NETGRAPH_QUERY_TIMEOUT=TIMEOUT,
+        NETGRAPH_WORKERS=1,
+        NETGRAPH_QUEUE_SIZE=0,
+        NETGRAPH_CACHE_BYTES=0,  # the ordinary query must reach the pool, not the cache
+    )
     assert_still_answers(app.test_client())
     with ThreadPoolExecutor(1) as executor:
         runaway = executor.submit(sparql, app.test_client(), RUNAWAY)
@@ -93,6 +98,7 @@ def test_a_query_waits_in_the_queue_at_most_the_queue_timeout(make_app):
         NETGRAPH_WORKERS=1,
         NETGRAPH_QUEUE_SIZE=4,
         NETGRAPH_QUEUE_TIMEOUT=0.5,
+        NETGRAPH_CACHE_BYTES=0,  # the ordinary query must reach the pool, not the cache
     )
     assert_still_answers(app.test_client())
     with ThreadPoolExecutor(1) as executor:

@@ -94,8 +94,24 @@ def validate_command(fmt: str, fail_on: str, lang: str, root: Path | None) -> No
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder, replaced as a whole [default: ROOT/dist].",
 )
+@click.option(
+    "--oxigraph-store",
+    "store",
+    is_flag=True,
+    envvar="NETGRAPH_OXIGRAPH_STORE",
+    help="Also write DIR/oxigraph/, the dataset in Oxigraph's on-disk format, "
+    "which `netgraph serve` opens without parsing (not covered by SHA256SUMS).",
+)
+@click.option(
+    "--reasoner",
+    type=click.Choice(["owlrl", "rules"]),
+    default="owlrl",
+    show_default=True,
+    help="owlrl: the full OWL 2 RL closure; rules: the entailments the queries use, "
+    "as SPARQL rules run by Oxigraph (faster, smaller inferred graph).",
+)
 @root_option
-def build_command(out: Path | None, root: Path | None) -> None:
+def build_command(out: Path | None, store: bool, reasoner: str, root: Path | None) -> None:
     """Validate, reason, and publish the dumps.
 
     Nothing is written when validation finds violations; the output folder is
@@ -103,7 +119,7 @@ def build_command(out: Path | None, root: Path | None) -> None:
     """
     project = find_project(root)
     out_dir = out or project.dist_dir
-    outcome = run_build(project, out_dir)
+    outcome = run_build(project, out_dir, store=store, reasoner=reasoner)
     if not outcome.files:
         sources = SourceLines(project, data_files(project))
         report = render_report(outcome.report, "text", lang="en", fail_on=FAIL_ON, sources=sources)
@@ -209,11 +225,34 @@ def query_command(query_file, fmt: str, root: Path | None) -> None:
     help="Bytes in a request body; larger is 413.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    envvar="NETGRAPH_ENGINE",
+    help="SPARQL engine: embedded Oxigraph, or rdflib (for comparison) [env: NETGRAPH_ENGINE].",
+)
+@click.option(
     "--worker-memory",
     type=click.IntRange(min=0),
     default=limits.WORKER_MEMORY_MB,
     show_default=True,
     help="MiB of memory a worker may add for one query (0: no limit).",
+)
+@click.option(
+    "--cache-size",
+    type=click.IntRange(min=0),
+    default=64,
+    show_default=True,
+    envvar="NETGRAPH_CACHE_SIZE",
+    help="MiB of answers kept in memory for repeated requests (0: none).",
+)
+@click.option(
+    "--cache-max-age",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds clients and proxies may reuse an answer (Cache-Control max-age).",
 )
 def serve_command(
     host: str,
@@ -248,8 +287,12 @@ def serve_command(
         "max_query_length": "NETGRAPH_MAX_QUERY_LENGTH",
         "max_body": "MAX_CONTENT_LENGTH",
         "worker_memory": "NETGRAPH_WORKER_MEMORY_MB",
+        "cache_size": "NETGRAPH_CACHE_BYTES",
+        "cache_max_age": "NETGRAPH_CACHE_MAX_AGE",
+        "engine": "NETGRAPH_ENGINE",
     }
     config = {keys[name]: value for name, value in limit_options.items()}
+    config["NETGRAPH_CACHE_BYTES"] *= 1024 * 1024  # --cache-size is in MiB
     serve(
         host=host, port=port, root=root, dist=dist, load=files, announce=click.echo, limits=config
     )

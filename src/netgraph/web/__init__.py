@@ -17,6 +17,9 @@ Configuration keys (``test_config`` or ``app.config``):
     RDF files to serve instead of the build.
 ``NETGRAPH_DATASET``
     A ready ``rdflib.Dataset`` to serve (tests, embedding).
+``NETGRAPH_ENGINE``
+    ``oxigraph`` (default: embedded Oxigraph, on the build's ``oxigraph/`` store
+    when there is one) or ``rdflib``; see ``docs/engine.md``.
 ``NETGRAPH_MAX_ROWS``
     Largest answer in rows (SELECT) or triples (CONSTRUCT, DESCRIBE).
 ``MAX_CONTENT_LENGTH``
@@ -28,6 +31,11 @@ Configuration keys (``test_config`` or ``app.config``):
 ``NETGRAPH_QUERY_TIMEOUT``, ``NETGRAPH_WORKERS``, ``NETGRAPH_QUEUE_SIZE``,
 ``NETGRAPH_QUEUE_TIMEOUT``, ``NETGRAPH_WORKER_MEMORY_MB``
     The evaluation pool (:mod:`netgraph.web.evaluator`, ``docs/limits.md``).
+``NETGRAPH_CACHE_BYTES``, ``NETGRAPH_CACHE_MAX_AGE``
+    The in-process cache of answers in bytes (0 disables it) and the ``max-age`` of
+    ``Cache-Control`` in seconds (:mod:`netgraph.web.caching`, ``docs/caching.md``).
+``NETGRAPH_DATASET_VERSION``
+    What the ETags derive from instead of the served files' SHA-256 (embedding).
 """
 
 from collections.abc import Mapping
@@ -38,13 +46,22 @@ from flask import Flask, Response
 from rdflib import Dataset
 from werkzeug.exceptions import HTTPException
 
-from netgraph import limits
+from netgraph import engines, limits
 from netgraph.errors import InputError
 from netgraph.named_queries import named_queries
 from netgraph.project import Project, find_project
-from netgraph.web import dumps, evaluator, linked_data, metadata, query_page, security, sparql
+from netgraph.query import DATASET_FILE
+from netgraph.web import (
+    caching,
+    dumps,
+    evaluator,
+    linked_data,
+    metadata,
+    query_page,
+    security,
+    sparql,
+)
 from netgraph.web.dataset import built_dataset, load_files
-from netgraph.web.engine import QueryEngine
 from netgraph.web.state import EXTENSION, Netgraph
 
 
@@ -55,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NETGRAPH_DIST=None,
         NETGRAPH_LOAD=(),
         NETGRAPH_DATASET=None,
+        NETGRAPH_ENGINE=engines.DEFAULT_ENGINE,
         NETGRAPH_MAX_ROWS=limits.MAX_ROWS,
         MAX_CONTENT_LENGTH=limits.MAX_BODY_BYTES,
         NETGRAPH_MAX_BYTES=limits.MAX_BYTES,
@@ -64,6 +82,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NETGRAPH_QUEUE_SIZE=limits.QUEUE_SIZE,
         NETGRAPH_QUEUE_TIMEOUT=limits.QUEUE_TIMEOUT_SECONDS,
         NETGRAPH_WORKER_MEMORY_MB=limits.WORKER_MEMORY_MB,
+        NETGRAPH_CACHE_BYTES=caching.DEFAULT_MAX_BYTES,
+        NETGRAPH_CACHE_MAX_AGE=caching.DEFAULT_MAX_AGE,
+        NETGRAPH_DATASET_VERSION=None,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -73,8 +94,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         dataset = _dataset(app.config, project)
     queries = tuple(named_queries(project)) if project and project.queries_dir.is_dir() else ()
     config = app.config
-    engine = QueryEngine(
+    engine = engines.make_engine(
+        str(config["NETGRAPH_ENGINE"]),
         dataset,
+        store_dir=_store_dir(config, project),
         max_rows=int(config["NETGRAPH_MAX_ROWS"]),
         max_bytes=int(config["NETGRAPH_MAX_BYTES"]),
         max_query_length=int(config["NETGRAPH_MAX_QUERY_LENGTH"]),
@@ -98,6 +121,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     metadata.init_app(app, dataset, project)
     app.register_error_handler(HTTPException, _plain_error)
     app.after_request(security.add_headers)
+    caching.init_app(app, _version(app.config, project, dataset))  # after it: runs before it
     return app
 
 
@@ -121,6 +145,42 @@ def _dataset(config: Mapping[str, Any], project: Project | None) -> Dataset:
         return load_files([Path(path) for path in config["NETGRAPH_LOAD"]])
     dist = config["NETGRAPH_DIST"]
     return built_dataset(project, Path(dist) if dist else None)
+
+
+def _store_dir(config: Mapping[str, Any], project: Project | None) -> Path | None:
+    """The build's Oxigraph store, when the build itself is served."""
+    if _dataset_given(config) or project is None:
+        return None
+    dist = Path(config["NETGRAPH_DIST"]) if config["NETGRAPH_DIST"] else project.dist_dir
+    return dist / engines.STORE_DIR
+
+
+def _version(config: Mapping[str, Any], project: Project | None, dataset: Dataset) -> str:
+    """The served dataset's version for the ETags: the SHA-256 of the files it was loaded from
+    (a build's ``netgraph.trig``, or the ``--load`` files), the engine and the limits."""
+    if config["NETGRAPH_DATASET_VERSION"]:
+        data = str(config["NETGRAPH_DATASET_VERSION"])
+    elif config["NETGRAPH_LOAD"] and config["NETGRAPH_DATASET"] is None:
+        data = caching.file_digest([Path(path) for path in config["NETGRAPH_LOAD"]])
+    else:
+        dist = config["NETGRAPH_DIST"] or (
+            None if _dataset_given(config) or project is None else project.dist_dir
+        )
+        built = Path(dist) / DATASET_FILE if dist else None
+        if built is not None and built.is_file():
+            data = caching.file_digest([built])
+        else:  # a dataset given in memory
+            data = caching.dataset_digest(dataset)
+    settings = {  # what else changes the bytes: the engine, the limits that cut answers
+        name: config.get(name)
+        for name in (
+            "NETGRAPH_ENGINE",
+            "NETGRAPH_MAX_ROWS",
+            "NETGRAPH_MAX_BYTES",
+            "NETGRAPH_MAX_QUERY_LENGTH",
+        )
+    }
+    return caching.dataset_version(data, settings)
 
 
 def _dumps_folder(config: Mapping[str, Any], project: Project | None) -> Path | None:

@@ -19,6 +19,7 @@ from netgraph.sparql_protocol import (
     negotiate,
     parse_operation,
 )
+from netgraph.web.caching import CACHE_HEADER
 from netgraph.web.engine import TRUNCATED, Reply, error_reply
 from netgraph.web.evaluator import current_pool
 
@@ -50,7 +51,9 @@ def endpoint() -> Response:
 @blueprint.after_request
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED}, Retry-After"
+    response.headers["Access-Control-Expose-Headers"] = (
+        f"{TRUNCATED}, Retry-After, ETag, {CACHE_HEADER}"
+    )
     return response
 
 

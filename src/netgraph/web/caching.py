@@ -1,0 +1,385 @@
+"""HTTP caching of every GET answer: ETags, ``Cache-Control``, 304, and an in-process cache.
+
+The served dataset does not change while it is served, so an answer is a
+function of the request alone. One pair of application-wide hooks
+(:func:`init_app`) covers every cacheable view (:data:`ENDPOINTS`): the SPARQL
+endpoint, the query page, the resource pages, VoID, the catalog and the dump
+listing. Nothing in the views knows about caching.
+
+Before the view runs, :func:`_before` computes the request's **key**: the
+dataset version (:func:`dataset_version`, computed once at start-up), the
+method class (GET and HEAD share one), the URL as requested (scheme, host,
+script root, path, raw query string: the query text, ``default-graph-uri``,
+``named-graph-uri``, ``format``, ``lang``, ``_profile`` …), the values of the
+request headers the answer may vary on (:data:`ENDPOINTS`: ``Accept``,
+``Accept-Language``, ``Accept-Profile``) and, for a POST, its Content-Type and
+body. The ETag is a SHA-256 of the key, so it is the same on every machine and
+after every restart serving the same build with the same software and limits.
+Then:
+
+- ``If-None-Match`` naming that ETag (weak comparison, RFC 9110 §13.1.2;
+  ``*`` and lists; a malformed header is ignored) → ``304`` with no body, at
+  once: the view (and the query) does not run.
+- the key in the in-process cache (:class:`ResponseCache`, LRU, bounded in
+  bytes) → the stored answer, at once: the view does not run and no worker is
+  asked.
+
+After the view, :func:`_after` marks a ``200`` answer to GET or HEAD with the
+ETag and ``Cache-Control: public, max-age=N`` and stores it; answers cut by the
+limits (``X-Netgraph-Truncated``) are cached like any other (they are as
+deterministic: the limits are part of the version) and keep the header. A
+``200`` to POST is stored in the in-process cache under its own key but gets
+neither an ETag nor ``Cache-Control``: proxies do not cache POST. Errors are
+never stored: ``5xx`` get ``Cache-Control: no-store``, ``4xx`` ``no-cache``.
+Answers that set their own validator (``/dumps/`` files, static files) are left
+alone. See ``docs/caching.md``.
+"""
+
+import hashlib
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from rdflib import Dataset
+
+EXTENSION = "netgraph.caching"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""The in-process cache's default bound: answers (bodies and headers) up to 64 MiB."""
+DEFAULT_MAX_AGE = 300
+"""Seconds a client or proxy may reuse an answer without asking again."""
+CACHE_HEADER = "X-Netgraph-Cache"
+"""``hit`` (from the in-process cache), ``miss`` (evaluated and stored) or ``revalidated`` (304)."""
+ENTRY_OVERHEAD = 0
+"""Bytes counted per entry besides body and headers (kept 0, so sizes are exact and testable)."""
+
+_CONTENT_NEGOTIATION = ("Accept",)
+_PAGES = ("Accept", "Accept-Language")
+_CATALOG = ("Accept", "Accept-Profile")
+ENDPOINTS: Mapping[str, tuple[str, ...]] = {
+    # endpoint: the request headers its answers may vary on (the key includes their values)
+    "sparql.endpoint": _CONTENT_NEGOTIATION,
+    "query_page.page": _PAGES,
+    "linked_data.resource": _PAGES,
+    "linked_data.ontology": _PAGES,
+    "linked_data.ontology_document": _PAGES,
+    "metadata.void": _CONTENT_NEGOTIATION,
+    "metadata.catalog": _CATALOG,
+    "metadata.catalog_in_profile": _CONTENT_NEGOTIATION,
+    "dumps.listing": _CONTENT_NEGOTIATION,
+}
+WEAK = frozenset({"query_page.page"})
+"""Endpoints whose bytes are not a function of the request alone (the query page states how
+long the query took): their ETag is weak, ``W/"…"``, equivalent but not byte-identical."""
+POST_ENDPOINTS = frozenset({"sparql.endpoint"})
+"""Endpoints whose POST answers are safe reads, so the in-process cache may keep them."""
+KEPT_ON_304 = ("Cache-Control", "Content-Location", "ETag", "Vary", "Content-Profile", "Link")
+"""Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), when that is cached."""
+
+
+# --- The dataset version --------------------------------------------------------------------
+
+
+def file_digest(paths: Sequence[Path]) -> str:
+    """SHA-256 over the files' syntaxes (extensions) and contents, in order; not their paths,
+    so the same files give the same digest in any folder on any machine."""
+    digest = hashlib.sha256(b"netgraph files 1\n")
+    for path in paths:
+        content = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        digest.update(f"{Path(path).suffix.lower()} {content}\n".encode())
+    return digest.hexdigest()
+
+
+_DATASET_DIGESTS: dict[int, tuple[weakref.ref, str]] = {}
+_DIGEST_LOCK = threading.Lock()
+
+
+def dataset_digest(dataset: Dataset) -> str:
+    """SHA-256 of a dataset given in memory: its N-Quads, lines sorted (memoised per object).
+
+    Blank node labels are whatever the parser chose, so this is stable across
+    restarts only for data without blank nodes; serve files (or set
+    ``NETGRAPH_DATASET_VERSION``) where that matters.
+    """
+    with _DIGEST_LOCK:
+        known = _DATASET_DIGESTS.get(id(dataset))
+        if known is not None and known[0]() is dataset:
+            return known[1]
+    lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines()
+    digest = hashlib.sha256(b"netgraph dataset 1\n")
+    for line in sorted(set(lines)):
+        digest.update(line + b"\n")
+    value = digest.hexdigest()
+    with _DIGEST_LOCK:
+        key = id(dataset)
+        _DATASET_DIGESTS[key] = (
+            weakref.ref(dataset, lambda _: _DATASET_DIGESTS.pop(key, None)),
+            value,
+        )
+    return value
+
+
+def dataset_version(data_digest: str, settings: Mapping[str, Any]) -> str:
+    """The version the ETags derive from: the data, netgraph's version, and the settings that
+    change the bytes of answers (the limits that cut them)."""
+    try:
+        software = package_metadata.version("netgraph")
+    except package_metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        software = "unknown"
+    digest = hashlib.sha256(f"netgraph {software}\n{data_digest}\n".encode())
+    for name in sorted(settings):
+        digest.update(f"{name}={settings[name]}\n".encode())
+    return digest.hexdigest()
+
+
+# --- The in-process cache -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        """Bytes counted against the bound: body, header names and values."""
+        headers = sum(len(name) + len(value) for name, value in self.headers)
+        return len(self.body) + headers + ENTRY_OVERHEAD
+
+
+class ResponseCache:
+    """Answers by key, least recently used evicted first once their sizes pass ``max_bytes``.
+
+    ``max_bytes`` 0 disables it. An answer larger than the whole bound is not kept.
+    Thread-safe: waitress answers from several threads.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.max_bytes = max(0, int(max_bytes))
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = 0
+        self.hits = 0  # counters, for tests and measurement
+        self.misses = 0
+        self.evictions = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def lru_order(self) -> list[str]:
+        """Keys from least to most recently used."""
+        with self._lock:
+            return list(self._entries)
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def peek(self, key: str) -> Entry | None:
+        """The entry without counting a hit or refreshing its place (for 304 headers)."""
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: str, entry: Entry) -> bool:
+        size = entry.size
+        if size > self.max_bytes:
+            return False
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= old.size
+            self._entries[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.size -= evicted.size
+                self.evictions += 1
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+
+@dataclass
+class Caching:
+    version: str
+    cache: ResponseCache
+    max_age: int
+
+    @property
+    def cache_control(self) -> str:
+        return f"public, max-age={self.max_age}"
+
+
+def init_app(app: Flask, version: str) -> None:
+    """Install the hooks; ``version`` from :func:`dataset_version`."""
+    app.extensions[EXTENSION] = Caching(
+        version,
+        ResponseCache(int(app.config["NETGRAPH_CACHE_BYTES"])),
+        int(app.config["NETGRAPH_CACHE_MAX_AGE"]),
+    )
+    app.before_request(_before)
+    app.after_request(_after)
+
+
+def current_caching() -> Caching:
+    return current_app.extensions[EXTENSION]
+
+
+# --- Keys and ETags ----------------------------------------------------------------------
+
+
+def request_key(version: str, headers: Iterable[str]) -> str:
+    """The SHA-256 (hex) of everything in the current request that changes the answer."""
+    digest = hashlib.sha256(f"netgraph answer 1\n{version}\n".encode())
+    method = "GET" if request.method in ("GET", "HEAD") else request.method
+    environ = request.environ
+    parts = [
+        method,
+        request.scheme,
+        request.host,
+        request.script_root,
+        request.path,
+        request.query_string.decode("latin-1"),
+    ]
+    for name in headers:
+        value = request.headers.get(name)
+        parts.append(f"{name.lower()}" + ("" if value is None else f"={value}"))
+    if method == "POST":
+        parts.append(environ.get("CONTENT_TYPE", ""))
+    for part in parts:  # each part length-prefixed: no two requests share a key by concatenation
+        encoded = part.encode("utf-8", "surrogateescape")
+        digest.update(f"{len(encoded)}:".encode() + encoded)
+    if method == "POST":
+        digest.update(hashlib.sha256(request.get_data(cache=True)).digest())
+    return digest.hexdigest()
+
+
+def etag_for(key: str, weak: bool) -> str:
+    tag = f'"{key[:40]}"'
+    return f"W/{tag}" if weak else tag
+
+
+_ENTITY_TAG = r'(?:W/)?"([\x21\x23-\x7e\x80-\U0010ffff]*)"'
+_IF_NONE_MATCH = re.compile(rf"[ \t,]*{_ENTITY_TAG}(?:[ \t]*,[ \t,]*{_ENTITY_TAG})*[ \t,]*")
+_TAGS = re.compile(_ENTITY_TAG)
+
+
+def if_none_match(header: str | None) -> tuple[bool, frozenset[str]] | None:
+    """``If-None-Match`` as (any: ``*``, the opaque tags, weakness dropped); None if malformed.
+
+    RFC 9110 §13.1.2: ``"*" / #entity-tag``; an entity tag is ``[W/]"etagc*"``,
+    and a list may hold empty elements (§5.6.1).
+    """
+    if header is None:
+        return None
+    if header.strip(" \t") == "*":
+        return True, frozenset()
+    if not _IF_NONE_MATCH.fullmatch(header):
+        return None
+    return False, frozenset(_TAGS.findall(header))
+
+
+def _opaque(etag: str) -> str:
+    return etag.removeprefix("W/").strip('"')
+
+
+# --- The hooks ---------------------------------------------------------------------------
+
+
+def _before() -> Response | None:
+    endpoint = request.endpoint
+    if endpoint not in ENDPOINTS:
+        return None
+    method = request.method
+    if method not in ("GET", "HEAD") and not (method == "POST" and endpoint in POST_ENDPOINTS):
+        return None
+    caching = current_caching()
+    key = request_key(caching.version, ENDPOINTS[endpoint])
+    etag = etag_for(key, endpoint in WEAK)
+    g.netgraph_cache = (key, etag)
+    if method != "POST":
+        condition = if_none_match(request.headers.get("If-None-Match"))
+        if condition is not None and (condition[0] or _opaque(etag) in condition[1]):
+            return _not_modified(caching, key, etag, ENDPOINTS[endpoint])
+    entry = caching.cache.get(key) if caching.cache.max_bytes else None
+    if entry is None:
+        return None
+    response = Response(entry.body, status=entry.status)
+    response.headers.clear()
+    response.headers.extend(entry.headers)
+    response.headers[CACHE_HEADER] = "hit"
+    g.netgraph_cache_served = True
+    return response
+
+
+def _not_modified(caching: Caching, key: str, etag: str, varies: Sequence[str]) -> Response:
+    response = Response(status=304)
+    del response.headers["Content-Type"]
+    entry = caching.cache.peek(key)
+    if entry is not None:
+        for name, value in entry.headers:
+            if name in KEPT_ON_304:
+                response.headers[name] = value
+    else:  # the 200 is not at hand: what it would certainly carry
+        response.headers["Vary"] = ", ".join(varies)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = caching.cache_control
+    response.headers[CACHE_HEADER] = "revalidated"
+    g.netgraph_cache_served = True
+    return response
+
+
+def _after(response: Response) -> Response:
+    if g.get("netgraph_cache_served"):
+        return response
+    status = response.status_code
+    if status >= 500 or status == 429:
+        response.headers["Cache-Control"] = "no-store"
+    elif status >= 400:
+        response.headers.setdefault("Cache-Control", "no-cache")
+    elif _cacheable(response):
+        _mark_and_store(response, *g.netgraph_cache)
+    return response
+
+
+def _cacheable(response: Response) -> bool:
+    if g.get("netgraph_cache") is None or response.status_code != 200:
+        return False
+    if response.direct_passthrough or response.is_streamed:
+        return False
+    if "ETag" in response.headers or "Cache-Control" in response.headers:
+        return False  # the view handles validation itself
+    varies = {name.strip().lower() for name in response.headers.get("Vary", "").split(",")}
+    # an answer that varies on more than the key holds is not cached
+    return varies - {""} <= {name.lower() for name in ENDPOINTS[request.endpoint]}
+
+
+def _mark_and_store(response: Response, key: str, etag: str) -> None:
+    caching = current_caching()
+    if request.method != "POST":
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = caching.cache_control
+    if caching.cache.max_bytes:
+        body = response.get_data()
+        headers = tuple((name, value) for name, value in response.headers.items())
+        caching.cache.put(key, Entry(response.status_code, headers, body))
+        response.headers[CACHE_HEADER] = "miss"
