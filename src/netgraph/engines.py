@@ -291,11 +291,7 @@ class OxigraphEngine(QueryEngine):
             raise ProtocolError(
                 400, f"the query could not be evaluated: {type(error).__name__}: {error}"
             ) from None
-        outcome.seconds = time.perf_counter() - started
-        if outcome.size > self.max_rows:
-            outcome.cut(self.max_rows)
-            outcome.truncated = f"rows={self.max_rows}"
-        return outcome
+        return self._finished(outcome, started)
 
 
 def _position(message: str, text: str) -> str:

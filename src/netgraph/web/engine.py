@@ -271,6 +271,10 @@ class QueryEngine:
             raise ProtocolError(
                 400, f"the query could not be evaluated: {type(error).__name__}: {error}"
             ) from None
+        return self._finished(outcome, started)
+
+    def _finished(self, outcome, started: float):
+        """Time the evaluation and apply the row limit, the same for every engine."""
         outcome.seconds = time.perf_counter() - started
         if outcome.size > self.max_rows:
             # Cut, and say so (X-Netgraph-Truncated, the page's notice): never silently.
