@@ -35,12 +35,12 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
+from netgraph.build import CHECKSUMS
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.namespaces import ORG as ORG_NS
 from netgraph.project import Project
 
-CHECKSUMS = "SHA256SUMS"
 GZIP_SUFFIX = ".gz"
 GZIP_MEDIA_TYPE = "application/gzip"
 
