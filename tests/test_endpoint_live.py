@@ -6,6 +6,7 @@ import socket
 import urllib.request
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -237,8 +238,15 @@ def test_a_port_in_use_is_one_clear_error(served_dataset):
         taken.listen()
         port = taken.getsockname()[1]
         expected = f"127.0.0.1:{port}: address already in use"
+        open_before = _open_descriptors()
         with pytest.raises(InputError, match=expected), running_server(app, port=port):
             pass
+        # waitress's trigger pipe and socket are closed at once, not by a later collection
+        assert _open_descriptors() == open_before
+
+
+def _open_descriptors() -> set[str]:
+    return {entry.name for entry in Path("/proc/self/fd").iterdir()}
 
 
 def test_concurrent_clients_get_the_same_answers(endpoint, expected_rows):

@@ -17,6 +17,7 @@ from pathlib import Path
 import waitress
 from flask import Flask
 from waitress import wasyncore
+from waitress.task import ThreadedTaskDispatcher
 
 from netgraph.errors import InputError
 from netgraph.web import create_app
@@ -25,6 +26,9 @@ from netgraph.web.evaluator import EXTENSION as POOL
 SPARE_THREADS = 4
 """HTTP threads beyond the evaluation workers and their queue: for the page's static files,
 the service description and refusals, which never wait for a worker."""
+
+LOOP_ROUND = 0.05
+"""Seconds a test server's loop waits for events before it checks whether to stop."""
 
 
 def serve(
@@ -45,15 +49,15 @@ def serve(
     app = create_app({**config, **(limits or {})})
     pool = app.extensions[POOL]
     pool.start(freeze=True)  # fork the workers while this process has one thread
-    server = _create_server(app, host, port)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _exit)  # stop as cleanly on SIGTERM as on Ctrl+C
-    announce(f"netgraph SPARQL endpoint: {_url(host, server.effective_port)}/sparql")
-    announce(f"query page: {_url(host, server.effective_port)}/")
     try:
+        server = _create_server(app, host, port)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _exit)  # stop as cleanly on SIGTERM as on Ctrl+C
+        announce(f"netgraph SPARQL endpoint: {_url(host, server.effective_port)}/sparql")
+        announce(f"query page: {_url(host, server.effective_port)}/")
         server.run()  # returns after Ctrl+C or SIGTERM, once the worker threads have stopped
     finally:
-        pool.close()
+        pool.close()  # also when the port is taken: no worker outlives the server
 
 
 def _exit(signum, frame) -> None:
@@ -65,31 +69,49 @@ def running_server(app: Flask, host: str = "127.0.0.1", port: int = 0) -> Iterat
     """Serve ``app`` in a thread during the block; yields the base URL (no trailing slash)."""
     socket_map: dict = {}
     server = _create_server(app, host, port, socket_map)
-    thread = threading.Thread(target=server.run, name="netgraph-waitress", daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=_loop_until, args=(socket_map, stop), name="netgraph-waitress", daemon=True
+    )
     thread.start()
     try:
         yield _url(host, server.effective_port)
     finally:
-        # Close every socket from inside the server's own loop (closing them from
-        # here would pull them from under its select()); with none left, run() returns.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+        stop.set()
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
 
 
+def _loop_until(socket_map: dict, stop: threading.Event) -> None:
+    """waitress's loop in short rounds until ``stop``, then every socket closed, all in this
+    thread: stopping needs no wake-up through the server's trigger pipe from another thread."""
+    try:
+        while socket_map and not stop.is_set():
+            wasyncore.loop(timeout=LOOP_ROUND, map=socket_map, count=1)
+    finally:
+        wasyncore.close_all(socket_map)
+
+
 def _create_server(app: Flask, host: str, port: int, socket_map: dict | None = None):
+    socket_map = {} if socket_map is None else socket_map
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(_threads(app))
     try:
         return waitress.create_server(
             app,
+            _dispatcher=dispatcher,
             map=socket_map,
             host=host,
             port=port,
-            threads=_threads(app),
             ident="netgraph",
             # waitress refuses larger bodies itself, before they are read
             max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
         )
     except OSError as error:
+        # What waitress had opened before the bind failed (its trigger pipe, the socket,
+        # the threads) is closed now, not left for the garbage collector at some later time.
+        wasyncore.close_all(socket_map)
+        dispatcher.shutdown()
         if error.errno == errno.EADDRINUSE:
             raise InputError(
                 f"{host}:{port}: address already in use (is a server running?)"
