@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 import netgraph.atomic_dir
 import netgraph.build
-from netgraph.build import CHECKSUMS, run_build
+from netgraph.build import CHECKSUMS, STORE_DIR, run_build
 from netgraph.loading import load_project
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from netgraph.project import Project
@@ -82,7 +82,8 @@ def build_in_subprocess(root: Path, out: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     command = [sys.executable, "-m", "netgraph", "build", "--root", str(root), "--out", str(out)]
     subprocess.run(command, env=env, check=True, capture_output=True)
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert (out / STORE_DIR).is_dir()  # written by default, and not byte-stable
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != STORE_DIR}
 
 
 def test_builds_are_byte_identical_across_hash_seeds(fixture_root: Path, tmp_path: Path):
@@ -90,6 +91,19 @@ def test_builds_are_byte_identical_across_hash_seeds(fixture_root: Path, tmp_pat
     second = build_in_subprocess(fixture_root, tmp_path / "second", "2")
     assert list(first) == FILES
     assert first == second
+
+
+def test_the_command_writes_the_store_unless_told_not_to(
+    run_cli, fixture_root: Path, tmp_path: Path
+):
+    with_store, without = tmp_path / "with", tmp_path / "without"
+    assert run_cli("build", "--root", fixture_root, "--out", with_store).exit_code == 0
+    assert run_cli("build", "--root", fixture_root, "--out", without, "--no-store").exit_code == 0
+    assert sorted(p.name for p in with_store.iterdir()) == sorted([*FILES, STORE_DIR])
+    assert sorted(p.name for p in without.iterdir()) == FILES
+    listed = [line.split("  ")[1] for line in (with_store / CHECKSUMS).read_text().splitlines()]
+    assert listed == sorted(set(FILES) - {CHECKSUMS})
+    assert (with_store / CHECKSUMS).read_bytes() == (without / CHECKSUMS).read_bytes()
 
 
 def test_non_conforming_data_writes_nothing(run_cli, violating_root: Path, tmp_path: Path):

@@ -27,9 +27,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from netgraph.loading import load_data, load_ontology, load_shapes
+from netgraph.loading import ProjectGraphs, load_data, load_ontology, load_shapes
 from netgraph.namespaces import BASE_IRI, ID, PREFIXES, SHAPES_IRI
 from netgraph.project import Project
+from netgraph.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -1355,3 +1356,20 @@ def test_validating_the_real_data_takes_well_under_a_second():
         return time.process_time() - start
 
     assert min(once() for _ in range(3)) < 1.0
+
+
+# ----------------------------------------------------------------------------- in parallel
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_fixture_gives_exactly_the_expected_results_in_worker_processes(name: str):
+    """netgraph.validation splits the shapes into groups validated by two processes
+    and merges their reports; each fixture's results must come through unchanged."""
+    data = parse(MINIMAL, FIXTURES / "invalid" / f"{name}.ttl")
+    report = validate(ProjectGraphs(ontology_graph(), data, shapes_graph()), workers=2)
+    (node,) = report.graph.subjects(RDF.type, SH.ValidationReport)
+    found = [as_tuple(report.graph, result) for result in report.graph.objects(node, SH.result)]
+    assert len(found) == len(set(found)) == len(report.results)
+    assert set(found) == EXPECTED[name]
+    violations = [result for result in found if result[3] == VIO]
+    assert report.graph.value(node, SH.conforms) == Literal(not violations)

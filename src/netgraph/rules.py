@@ -1,4 +1,4 @@
-"""Instance-level OWL 2 RL entailments as SPARQL CONSTRUCT rules, run by Oxigraph.
+"""Instance-level OWL 2 RL entailments as SPARQL rules, run by Oxigraph.
 
 owlrl (:mod:`netgraph.reasoning`) stays the reference reasoner; it is pure
 Python and computes the whole OWL 2 RL closure, schema level included. The
@@ -43,6 +43,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from netgraph.reasoning import is_noise
 
+ASSERTED = ox.NamedNode("urn:netgraph:rules:asserted")
 INFERRED = ox.NamedNode("urn:netgraph:rules:inferred")
 MAX_ROUNDS = 50
 
@@ -55,8 +56,12 @@ class Rule:
     body: str
 
     @property
-    def sparql(self) -> str:
-        return f"CONSTRUCT {{ {self.head} }} WHERE {{ {self.body} }}"
+    def update(self) -> str:
+        """The rule as a SPARQL update over both graphs, adding to :data:`INFERRED`."""
+        return (
+            f"INSERT {{ GRAPH {INFERRED} {{ {self.head} }} }} "
+            f"USING {ASSERTED} USING {INFERRED} WHERE {{ {self.body} }}"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def _named(*terms) -> bool:
 
 
 def rules_from_ontology(ontology: Graph) -> list[Rule]:
-    """One CONSTRUCT rule per axiom of ``ontology`` between named terms."""
+    """One rule per axiom of ``ontology`` between named terms."""
     rules: list[Rule] = []
 
     def add(name: str, head: str, body: str) -> None:
@@ -159,19 +164,17 @@ def entailed_predicates(rules: Iterable[Rule]) -> set[URIRef]:
 
 
 def apply_rules(store: ox.Store, rules: list[Rule]) -> int:
-    """Run every rule over the union of ``store``'s graphs until nothing new appears.
+    """Run every rule over :data:`ASSERTED` and :data:`INFERRED` until nothing new appears.
 
-    New triples go into :data:`INFERRED`; returns the number of rounds.
+    New triples go into :data:`INFERRED`; returns the number of rounds. Each
+    rule is one SPARQL update, so the derived triples never pass through
+    Python (as CONSTRUCT results they took 12 of 21 s at 100,000 triples).
     """
-    queries = [rule.sparql for rule in rules]
+    updates = [rule.update for rule in rules]
     for rounds in range(1, MAX_ROUNDS + 1):
         before = len(store)
-        for query in queries:
-            derived = [
-                ox.Quad(triple.subject, triple.predicate, triple.object, INFERRED)
-                for triple in store.query(query, use_default_graph_as_union=True)
-            ]
-            store.extend(derived)
+        for update in updates:
+            store.update(update)
         if len(store) == before:
             return rounds
     raise RuntimeError(f"the rules did not reach a fixpoint in {MAX_ROUNDS} rounds")
@@ -185,7 +188,7 @@ def infer_with_rules(ontology: Graph, data: Graph) -> RuleInference:
     rules = rules_from_ontology(ontology)
     store = ox.Store()
     for graph in (ontology, data):  # blank nodes keep their labels, unlike a parse
-        store.extend(ox.Quad(*map(to_oxigraph, triple)) for triple in graph)
+        store.extend(ox.Quad(*map(to_oxigraph, triple), ASSERTED) for triple in graph)
     rounds = apply_rules(store, rules)
     inferred = Graph()
     for quad in store.quads_for_pattern(None, None, None, INFERRED):
