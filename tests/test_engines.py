@@ -12,6 +12,7 @@ from rdflib import BNode, URIRef
 
 from netgraph.engines import (
     MAX_NESTING,
+    BuildStore,
     OxigraphEngine,
     make_engine,
     open_store,
@@ -196,23 +197,47 @@ def test_terms_survive_the_round_trip(served_dataset):
             assert to_rdflib(to_oxigraph(term)) == term
 
 
-def test_an_in_memory_store_answers_after_fork(engines):
-    engine = engines["oxigraph"]
+def in_a_child(work) -> bytes:
+    """What ``work(fd)`` returns, run in a forked child that then exits; ``fd`` is the
+    pipe the answer goes back on (a child closing what it inherits must keep it)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         status = 1
         try:
-            outcome = engine.evaluate(engine.prepare(NETWORKS, base=BASE))
-            os.write(write, json.dumps(len(outcome.rows)).encode())
+            os.write(write, work(write))
             status = 0
         finally:
             os._exit(status)
     os.close(write)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    assert json.loads(os.read(read, 100)) == len(answer(engine, NETWORKS)[2]) > 0
-    os.close(read)
+    with os.fdopen(read, "rb") as pipe:
+        return pipe.read()
+
+
+def test_an_in_memory_store_answers_after_fork(engines):
+    engine = engines["oxigraph"]
+
+    def work(_fd: int) -> bytes:
+        outcome = engine.evaluate(engine.prepare(NETWORKS, base=BASE))
+        return json.dumps(len(outcome.rows)).encode()
+
+    assert json.loads(in_a_child(work)) == len(answer(engine, NETWORKS)[2]) > 0
+
+
+def test_a_forked_process_opens_the_build_store_again(built_store_dist):
+    """Like an evaluation worker, the child closes every descriptor it inherits."""
+    build = BuildStore(built_store_dist / "oxigraph")
+    parents = build.store
+
+    def work(fd: int) -> bytes:
+        os.closerange(3, fd)
+        os.closerange(fd + 1, 4096)
+        return json.dumps([build.store is parents, len(build.store)]).encode()
+
+    assert json.loads(in_a_child(work)) == [False, len(parents)]
+    assert build.store is parents
 
 
 def test_the_build_store_opens_read_only_with_every_quad(tmp_path, built_store_dist):

@@ -25,7 +25,6 @@ and :func:`serialize` writes triples in sorted order.
 import gzip
 import hashlib
 import json
-from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,17 +140,36 @@ DUMP_FORMATS: dict[str, DumpFormat] = {
 
 @dataclass(frozen=True)
 class DumpFile:
+    """One file of the build, read from its folder when its bytes are asked for, never
+    kept: a build's dumps are several times its data, which the server holds no copy of.
+    A ``.gz`` copy is compressed when first asked for (its size and checksum are in the
+    catalog and the listing), and then kept."""
+
     name: str
-    content: bytes
-    sha256: str
+    path: Path
+    """The file in the build folder; for a ``.gz`` copy, the file it compresses."""
     media_type: str
     last_modified: datetime
+    listed_sha256: str | None = None
+    """The plain file's SHA-256 as ``SHA256SUMS`` lists it (checked at start)."""
     compressed_from: str | None = None
     """For a ``.gz`` copy: the name of the file it compresses."""
 
     @property
+    def content(self) -> bytes:
+        return self._packed if self.compressed_from else self.path.read_bytes()
+
+    @cached_property
+    def _packed(self) -> bytes:
+        return gzip_bytes(self.path.read_bytes())
+
+    @property
     def size(self) -> int:
-        return len(self.content)
+        return len(self._packed) if self.compressed_from else self.path.stat().st_size
+
+    @cached_property
+    def sha256(self) -> str:
+        return self.listed_sha256 or hashlib.sha256(self.content).hexdigest()
 
     @cached_property
     def md5(self) -> str:
@@ -182,41 +200,28 @@ def read_dumps(dist: Path) -> dict[str, DumpFile]:
 
     Only names the build writes (``DUMP_FORMATS``) that ``SHA256SUMS`` lists are
     taken, and each must match its checksum: a half-replaced folder is an error,
-    not a silent mismatch between the catalog and the files.
+    not a silent mismatch between the catalog and the files. Checking reads each
+    file once, in chunks; nothing of it is kept.
     """
     sums_path = dist / CHECKSUMS
     if not sums_path.is_file():
         raise InputError(f"{dist}: no {CHECKSUMS}; not a netgraph build")
-    sums_content = sums_path.read_bytes()
     modified = datetime.fromtimestamp(int(sums_path.stat().st_mtime), UTC)
     listed: dict[str, str] = {}
-    for line in sums_content.decode("utf-8").splitlines():
+    for line in sums_path.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         if name in DUMP_FORMATS and name != CHECKSUMS:
             listed[name] = digest
-    files: dict[str, DumpFile] = {}
+    files = {CHECKSUMS: DumpFile(CHECKSUMS, sums_path, "text/plain", modified)}
     for name in sorted(listed):
-        content = (dist / name).read_bytes()
-        digest = hashlib.sha256(content).hexdigest()
+        with (dist / name).open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
         if digest != listed[name]:
             raise InputError(f"{dist / name}: does not match its SHA-256 in {CHECKSUMS}")
-        files[name] = DumpFile(name, content, digest, DUMP_FORMATS[name].media_type, modified)
-    files[CHECKSUMS] = DumpFile(
-        CHECKSUMS,
-        sums_content,
-        hashlib.sha256(sums_content).hexdigest(),
-        "text/plain",
-        modified,
-    )
-    for name in sorted(listed):
-        packed = gzip_bytes(files[name].content)
+        media_type = DUMP_FORMATS[name].media_type
+        files[name] = DumpFile(name, dist / name, media_type, modified, digest)
         files[name + GZIP_SUFFIX] = DumpFile(
-            name + GZIP_SUFFIX,
-            packed,
-            hashlib.sha256(packed).hexdigest(),
-            GZIP_MEDIA_TYPE,
-            modified,
-            compressed_from=name,
+            name + GZIP_SUFFIX, dist / name, GZIP_MEDIA_TYPE, modified, compressed_from=name
         )
     return dict(sorted(files.items()))
 
@@ -267,38 +272,41 @@ _DATE_TYPES = (XSD.gYear, XSD.gYearMonth, XSD.date, XSD.dateTime)
 
 
 def statistics(dataset: Dataset) -> Statistics:
-    subjects, objects = set(), set()
-    instances: dict[URIRef, set] = defaultdict(set)
-    properties: Counter = Counter()
-    triples = 0
-    for subject, predicate, obj in dataset.triples((None, None, None)):
-        triples += 1
-        subjects.add(subject)
-        objects.add(obj)
-        properties[predicate] += 1
-        if predicate == RDF.type and isinstance(obj, URIRef):
-            instances[obj].add(subject)
-    default = dataset.default_graph.identifier
-    graph_triples = {
-        str(graph.identifier): len(graph)
-        for graph in dataset.graphs()
-        if graph.identifier != default and len(graph)
-    }
-    data = dataset.graph(URIRef(GRAPH_DATA)) if GRAPH_DATA in graph_triples else dataset
+    """Counted by Oxigraph's aggregates: on the build's store when that is what is served,
+    else on a copy of the (small) dataset given in memory; no triple is read into Python."""
+    from netgraph import engines  # which imports the web package, which imports this module
+
+    store = engines.opened(engines.oxigraph_of(dataset))
+
+    def rows(query: str, **options):
+        return [
+            [engines.to_rdflib(term) for term in solution]
+            for solution in store.query(query, **options)
+        ]
+
+    def count(query: str) -> int:
+        return int(rows(query, use_default_graph_as_union=True)[0][0])
+
+    graph_triples = {name.value: n for name, n in engines.triples_per_graph(store).items()}
     dates = sorted(
-        {obj for obj in data.objects() if isinstance(obj, Literal) and obj.datatype in _DATE_TYPES},
+        (
+            date
+            for (date,) in rows(
+                _DATES.format(pattern=_IN_DATA if GRAPH_DATA in graph_triples else "?s ?p ?o"),
+                use_default_graph_as_union=True,
+            )
+        ),
         key=_date_key,
     )
+    properties = engines.triples_per_predicate(store)
     return Statistics(
-        triples=triples,
+        triples=sum(properties.values()),
         entities=sum(
-            1
-            for subject in subjects
-            if isinstance(subject, URIRef) and subject.startswith(URI_SPACE)
+            1 for iri in engines.distinct_iris(store, "subject") if iri.startswith(URI_SPACE)
         ),
-        distinct_subjects=len(subjects),
-        distinct_objects=len(objects),
-        classes={cls: len(members) for cls, members in instances.items()},
+        distinct_subjects=count("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
+        distinct_objects=count("SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"),
+        classes={cls: int(n) for cls, n in rows(_PER_CLASS, use_default_graph_as_union=True)},
         properties=dict(properties),
         graph_triples=graph_triples,
         earliest=dates[0] if dates else None,
@@ -306,8 +314,13 @@ def statistics(dataset: Dataset) -> Statistics:
     )
 
 
-def _in_uri_space(term) -> bool:
-    return isinstance(term, URIRef) and term.startswith(URI_SPACE)
+_PER_CLASS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
+_IN_DATA = f"GRAPH <{GRAPH_DATA}> {{ ?s ?p ?o }}"
+_DATES = (
+    "SELECT DISTINCT ?o {{ {pattern} FILTER(isLiteral(?o) && DATATYPE(?o) IN ("
+    + ", ".join(f"<{datatype}>" for datatype in _DATE_TYPES)
+    + ")) }}"
+)
 
 
 def _date_key(literal: Literal) -> tuple[str, str]:

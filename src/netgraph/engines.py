@@ -8,7 +8,12 @@ Everything around them stays shared: protocol, content negotiation, the row
 and byte cut (``X-Netgraph-Truncated``), the writers of every result format
 (:mod:`netgraph.web.results`, fed with rdflib terms converted from Oxigraph's),
 the labels of the query page and the service description, which read the
-rdflib dataset the server keeps for the resource pages anyway.
+rdflib dataset the resource pages read.
+
+Serving a build with an Oxigraph store (``DIST/oxigraph/``), that dataset is
+the store itself (:func:`store_dataset`: an rdflib ``Dataset`` on
+:class:`StoreView`), so nothing is parsed or copied at start-up, and the
+engine evaluates on the same store, opened read-only once per process.
 
 The query reaches Oxigraph as a **string**, the project prefixes prepended as
 one line of text (an rdflib-prepared query would be evaluated by rdflib).
@@ -27,16 +32,20 @@ The union default graph, ``default-graph-uri`` and ``named-graph-uri`` map to
 ``use_default_graph_as_union``, ``default_graph`` and ``named_graphs``.
 """
 
+import os
 import re
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import groupby, islice
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
+from rdflib.store import Store
 
 from netgraph import limits
 from netgraph.build import STORE_DIR  # noqa: F401  (the build's store folder, re-exported)
@@ -191,16 +200,180 @@ def write_store(trig: bytes, folder: Path) -> None:
 
 
 def open_store(folder: Path) -> ox.Store:
-    """The build's store, read into memory: workers share it copy-on-write after the fork.
+    """The build's store, opened read-only: nothing is copied, RocksDB reads from disk."""
+    return ox.Store.read_only(str(folder))
 
-    The on-disk store is opened read-only and closed again before any worker is
-    forked (RocksDB's background threads do not survive a fork).
+
+class BuildStore:
+    """The build's on-disk store, opened once in each process that reads it.
+
+    Query workers are forked from the server and close every file descriptor they
+    inherit (:mod:`netgraph.web.evaluator`), the store's among them, and RocksDB's
+    threads do not survive a fork; so a forked process opens the store again on its
+    first use. The parent's handle is kept in the child, never closed there, since
+    closing it would close descriptors that now belong to others.
     """
-    disk = ox.Store.read_only(str(folder))
-    store = ox.Store()
-    store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-    del disk
-    return store
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._pid = os.getpid()
+        self._store = open_store(folder)
+        self._inherited: list[ox.Store] = []
+
+    @property
+    def store(self) -> ox.Store:
+        if os.getpid() != self._pid:
+            self._inherited.append(self._store)
+            self._store = open_store(self.folder)
+            self._pid = os.getpid()
+        return self._store
+
+
+class StoreView(Store):
+    """rdflib's Store interface, read-only, over a :class:`BuildStore`.
+
+    An rdflib ``Dataset`` on it answers pattern matches (``quads``, ``objects``,
+    ``value``, ``in``) with Oxigraph's index look-ups, so the resource pages and
+    labels read the build through rdflib's API without a Python copy of it. Terms
+    come back as :func:`to_rdflib` makes them, the same as a parse of the TriG gives.
+    """
+
+    context_aware = True
+    graph_aware = True
+    formula_aware = False
+    transaction_aware = False
+
+    def __init__(self, build: BuildStore):
+        super().__init__()
+        self.build = build
+        self._graphs: dict = {}
+
+    def _graph(self, name) -> Graph:
+        """One Graph object per graph name, reused (rdflib wants a Graph per quad)."""
+        identifier = (
+            DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else URIRef(name.value)
+        )
+        graph = self._graphs.get(identifier)
+        if graph is None:
+            graph = self._graphs[identifier] = Graph(store=self, identifier=identifier)
+        return graph
+
+    def triples(self, triple_pattern, context=None):
+        try:
+            pattern = [None if term is None else to_oxigraph(term) for term in triple_pattern]
+            graph = None if context is None else _graph_name(context.identifier)
+        except ValueError:
+            return  # a term Oxigraph cannot hold (e.g. an invalid IRI) matches nothing
+        try:
+            quads = self.build.store.quads_for_pattern(*pattern, graph)
+        except TypeError:
+            return  # a literal as subject: matches nothing
+        # A triple comes once per graph holding it, those quads next to each other
+        # (every index of Oxigraph ends with the graph name): one triple, its graphs.
+        for triple, same in groupby(quads, key=lambda quad: quad.triple):
+            terms = (triple.subject, triple.predicate, triple.object)
+            yield tuple(map(to_rdflib, terms)), [self._graph(q.graph_name) for q in same]
+
+    def contexts(self, triple=None):
+        if triple is not None:
+            for _, graphs in self.triples(triple):
+                yield from graphs
+            return
+        store = self.build.store
+        if _holds_default_graph(store):
+            yield self._graph(ox.DefaultGraph())
+        for name in store.named_graphs():
+            yield self._graph(name)
+
+    def __len__(self, context=None) -> int:
+        store = self.build.store
+        if context is None:  # triples, each counted once whatever graphs hold it
+            return sum(triples_per_predicate(store).values())
+        name = _graph_name(context.identifier)
+        return int(next(store.query(_ALL_TRIPLES, default_graph=name))[0].value)
+
+    def add(self, triple, context, quoted=False):
+        raise TypeError("the build's store is read-only")
+
+    def addN(self, quads):
+        raise TypeError("the build's store is read-only")
+
+    def remove(self, triple, context=None):
+        raise TypeError("the build's store is read-only")
+
+    def add_graph(self, graph) -> None:
+        """Nothing to record: a graph the store does not hold is an empty one."""
+
+
+_ALL_TRIPLES = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+def distinct_iris(store: ox.Store, position: str) -> Iterator[str]:
+    """Every IRI that is the ``subject`` or ``predicate`` of a quad, once each, as text.
+
+    Oxigraph finds them over its indexes; testing their text here is faster than
+    a string FILTER in SPARQL, which reads each term's text from the store.
+    """
+    where = {"subject": "?term ?p ?o", "predicate": "?s ?term ?o"}[position]
+    query = f"SELECT DISTINCT ?term {{ {{ {where} }} UNION {{ GRAPH ?g {{ {where} }} }} }}"
+    for solution in store.query(query):
+        if isinstance(term := solution[0], ox.NamedNode):
+            yield term.value
+
+
+def triples_per_graph(store: ox.Store) -> dict:
+    """Triples in each named graph that holds any, by graph name (Oxigraph's)."""
+    query = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {solution["g"]: int(solution["n"].value) for solution in store.query(query)}
+
+
+def triples_per_predicate(store: ox.Store) -> Counter:
+    """Triples per predicate in the union of ``store``'s graphs, a triple that several
+    graphs hold counted once.
+
+    Counted by Oxigraph graph by graph, the largest first, each less the triples an
+    earlier graph holds (index look-ups): ``SELECT DISTINCT`` over the union would
+    hold every triple of the dataset in memory at once.
+    """
+    sizes = triples_per_graph(store)
+    graphs = [
+        f"GRAPH {name} {{ ?s ?p ?o }}" for name in sorted(sizes, key=lambda n: (-sizes[n], str(n)))
+    ]
+    if _holds_default_graph(store):
+        graphs.insert(0, "?s ?p ?o")
+    counts: Counter = Counter()
+    for index, pattern in enumerate(graphs):
+        held = " ".join(f"FILTER NOT EXISTS {{ {earlier} }}" for earlier in graphs[:index])
+        query = f"SELECT ?p (COUNT(*) AS ?n) {{ {pattern} {held} }} GROUP BY ?p"
+        for solution in store.query(query):
+            counts[to_rdflib(solution["p"])] += int(solution["n"].value)
+    return counts
+
+
+def _holds_default_graph(store: ox.Store) -> bool:
+    return next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
+
+
+def _graph_name(identifier):
+    if identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_oxigraph(identifier)
+
+
+def store_dataset(folder: Path) -> Dataset:
+    """The build's store as a read-only rdflib Dataset whose default graph is the union."""
+    return Dataset(store=StoreView(BuildStore(folder)), default_union=True)
+
+
+def oxigraph_of(dataset: Dataset) -> BuildStore | ox.Store:
+    """The store ``dataset`` is (:func:`store_dataset`), else a copy of it in memory."""
+    view = dataset.store
+    return view.build if isinstance(view, StoreView) else store_from_dataset(dataset)
+
+
+def opened(store: BuildStore | ox.Store) -> ox.Store:
+    """The store to read in this process."""
+    return store.store if isinstance(store, BuildStore) else store
 
 
 # --- The engine ---------------------------------------------------------------------
@@ -214,14 +387,19 @@ class OxigraphEngine(QueryEngine):
     def __init__(
         self,
         dataset: Dataset,
-        store: ox.Store | None = None,
+        store: ox.Store | BuildStore | None = None,
         max_rows: int = limits.MAX_ROWS,
         max_bytes: int = limits.MAX_BYTES,
         max_query_length: int = limits.MAX_QUERY_LENGTH,
     ):
         super().__init__(dataset, max_rows, max_bytes, max_query_length)
-        self.store = store if store is not None else store_from_dataset(dataset)
+        self._store = store if store is not None else oxigraph_of(dataset)
         self._empty = ox.Store()  # parses queries without evaluating them
+
+    @property
+    def store(self) -> ox.Store:
+        """The store this process evaluates on (the build's: opened again in a worker)."""
+        return opened(self._store)
 
     def form_of(self, query: OxigraphQuery) -> str:
         return query.form
@@ -261,30 +439,10 @@ class OxigraphEngine(QueryEngine):
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
         elif not query.has_dataset:
             options["use_default_graph_as_union"] = True
-        outcome = Outcome(query.form)
         started = time.perf_counter()
         try:
             result = self.store.query(query.text, **options)
-            if isinstance(result, ox.QuerySolutions):
-                names = [variable.value for variable in result.variables]
-                outcome.variables = [Variable(name) for name in names]
-                outcome.rows = [
-                    tuple(to_rdflib(solution[name]) for name in names)
-                    for solution in islice(result, self.max_rows + 1)
-                ]
-            elif isinstance(result, ox.QueryBoolean):
-                outcome.boolean = bool(result)
-            else:
-                graph = Graph(bind_namespaces="none")
-                for triple in islice(result, self.max_rows + 1):
-                    graph.add(
-                        (
-                            to_rdflib(triple.subject),
-                            to_rdflib(triple.predicate),
-                            to_rdflib(triple.object),
-                        )
-                    )
-                outcome.graph = graph
+            outcome = to_outcome(query.form, result, self.max_rows + 1)
         except MemoryError:
             raise
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
@@ -292,6 +450,29 @@ class OxigraphEngine(QueryEngine):
                 400, f"the query could not be evaluated: {type(error).__name__}: {error}"
             ) from None
         return self._finished(outcome, started)
+
+
+def to_outcome(form: str, result, most: int) -> Outcome:
+    """Oxigraph's answer (solutions, boolean or triples) as an Outcome of rdflib terms,
+    at most ``most`` rows or triples read: the remote store's answers, parsed by
+    pyoxigraph, take the same way."""
+    outcome = Outcome(form)
+    if isinstance(result, ox.QuerySolutions):
+        names = [variable.value for variable in result.variables]
+        outcome.variables = [Variable(name) for name in names]
+        outcome.rows = [
+            tuple(to_rdflib(solution[name]) for name in names) for solution in islice(result, most)
+        ]
+    elif isinstance(result, ox.QueryBoolean):
+        outcome.boolean = bool(result)
+    else:
+        graph = Graph(bind_namespaces="none")
+        for triple in islice(result, most):
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        outcome.graph = graph
+    return outcome
 
 
 def _position(message: str, text: str) -> str:
@@ -310,16 +491,11 @@ def _position(message: str, text: str) -> str:
     return f"line {line}, column {column}: {reason}"
 
 
-def make_engine(
-    name: str,
-    dataset: Dataset,
-    store_dir: Path | None = None,
-    **settings,
-) -> QueryEngine:
-    """The engine called ``name`` over ``dataset`` (Oxigraph: the build's store if given)."""
+def make_engine(name: str, dataset: Dataset, **settings) -> QueryEngine:
+    """The engine called ``name`` over ``dataset`` (Oxigraph: on the build's store when
+    ``dataset`` is one, see :func:`store_dataset`)."""
     if name == "rdflib":
         return QueryEngine(dataset, **settings)
     if name == "oxigraph":
-        store = open_store(store_dir) if store_dir is not None and store_dir.is_dir() else None
-        return OxigraphEngine(dataset, store, **settings)
+        return OxigraphEngine(dataset, **settings)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -7,6 +7,12 @@ first, in-process, so a fresh checkout serves without any database or prior
 step; like ``netgraph build``, it refuses data with SHACL violations. That
 build also writes the Oxigraph store (``oxigraph/``) the default engine opens.
 
+When the build has that store and the engine is not rdflib's, the dataset *is*
+the store (:func:`netgraph.engines.store_dataset`): ``netgraph.trig`` is not
+parsed, and nothing of the data is copied into Python; pages, labels and
+statistics look it up in Oxigraph. The rdflib engine evaluates on an rdflib
+in-memory dataset, so for it the TriG is parsed as before.
+
 ``--load`` serves given RDF files instead: TriG and N-Quads keep their graph
 names, every other syntax goes into the default graph. Either way the SPARQL
 default graph is the union of all graphs.
@@ -18,7 +24,8 @@ from pathlib import Path
 from rdflib import Dataset
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from netgraph.build import FAIL_ON, run_build
+from netgraph import engines
+from netgraph.build import FAIL_ON, STORE_DIR, run_build
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI
 from netgraph.project import Project
@@ -39,8 +46,9 @@ TRIPLE_FORMATS = {
 }
 
 
-def built_dataset(project: Project, dist_dir: Path | None = None) -> Dataset:
-    """``DIST/netgraph.trig``, building it first when it is missing."""
+def built_dataset(project: Project, dist_dir: Path | None = None, parse: bool = False) -> Dataset:
+    """The build in ``DIST``, made first when it is missing: its Oxigraph store when it has
+    one, unless ``parse`` asks for ``netgraph.trig`` in memory."""
     dist = dist_dir or project.dist_dir
     built = dist / DATASET_FILE
     if not built.is_file():
@@ -51,6 +59,12 @@ def built_dataset(project: Project, dist_dir: Path | None = None) -> Dataset:
                 f"({summary_line(outcome.report)}; a {FAIL_ON} stops it): "
                 "run `netgraph validate` to see why"
             )
+    store = dist / STORE_DIR
+    if not parse and store.is_dir():
+        try:
+            return engines.store_dataset(store)
+        except OSError as error:  # e.g. a store folder without a database in it
+            raise InputError(f"{project.display(store)}: cannot open the store: {error}") from None
     return load_files([built])
 
 

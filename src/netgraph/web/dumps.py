@@ -1,11 +1,12 @@
 """``/dumps/``: the files of the build being served, plain and gzipped.
 
-The files are read once, at start-up, from the dist folder (``NETGRAPH_DIST``,
+The files are listed once, at start-up, from the dist folder (``NETGRAPH_DIST``,
 else the project's ``dist/`` when the build is what is served): exactly the
 names ``SHA256SUMS`` lists, each checked against its checksum, plus
 ``SHA256SUMS`` itself and a gzip copy (``NAME.gz``, ``application/gzip``,
-compressed deterministically) of every RDF file. Any other name is 404, so no
-path can reach outside the folder.
+compressed deterministically, when first asked for) of every RDF file. A file
+is read from the folder for each download, not kept in memory. Any other name
+is 404, so no path can reach outside the folder.
 
 Each file has a strong ``ETag`` (its SHA-256, for the plain files the value in
 ``SHA256SUMS``), ``Last-Modified`` (the build's time), conditional GET (304),

@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 
 import rdflib.plugins.sparql
@@ -155,8 +155,13 @@ class QueryEngine:
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self.max_query_length = max_query_length
-        self.facts = _facts(dataset)
         self._parse = lru_cache(maxsize=PARSED_QUERIES_KEPT)(_parse)
+
+    @cached_property
+    def facts(self) -> ServiceFacts:
+        """The graphs and their sizes for the service description, counted when first asked
+        for, not at start-up (on the build's store: a count per graph, by Oxigraph)."""
+        return _facts(self.dataset)
 
     # -- the protocol -----------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """``/.well-known/void`` and ``/catalog``: the dataset described in VoID and in DCAT.
 
-The statistics are computed once, at start-up, from the dataset being served;
-the documents are written per request, because their URLs (endpoint, dumps,
+The statistics are counted once, when first asked for, from the dataset being
+served (by Oxigraph, :func:`netgraph.dataset_metadata.statistics`); the
+documents are written per request, because their URLs (endpoint, dumps,
 catalog) name the host the client used, like the service description does.
 Both are offered as Turtle, JSON-LD, RDF/XML and N-Triples by content
 negotiation, and are byte-stable for the same request.
@@ -50,8 +51,9 @@ DEFAULT_PROFILE = next(iter(PROFILES.values()))
 class Metadata:
     """The metadata source, and the dataset's statistics, computed on first use.
 
-    Counting takes a fraction of a second; doing it lazily keeps applications
-    that never publish (most tests) as quick to create as before.
+    Counting takes a fraction of a second on the real data and seconds on a large
+    build; doing it lazily keeps start-up quick, and applications that never
+    publish (most tests) never count.
     """
 
     def __init__(self, dataset: Dataset, source: Graph | None):

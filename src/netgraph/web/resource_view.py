@@ -14,7 +14,9 @@ A *document* is an IRI under the base without a fragment (``…/id/network/euroc
 Triples come from all graphs of the dataset, asserted and inferred alike (the
 same union the SPARQL endpoint answers from); each statement remembers whether
 it was asserted anywhere, so pages can set the inferred ones apart. Everything
-here reads the dataset only.
+here reads the dataset only, by pattern look-ups per request, so that serving
+the build's Oxigraph store keeps no copy of it in Python (see
+:class:`ResourceIndex`).
 """
 
 from collections import defaultdict
@@ -26,6 +28,7 @@ from functools import cached_property
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME, XSD
 
+from netgraph import engines
 from netgraph.names import compact
 from netgraph.namespaces import BASE_IRI, GRAPH_INFERRED, ONTOLOGY_IRI
 
@@ -98,41 +101,72 @@ def _blank_node_names(statements: Iterable[Statement]) -> dict[BNode, BNode]:
 
 
 class ResourceIndex:
-    """Which documents the dataset has, and the label of every IRI; built once per dataset."""
+    """Which documents the dataset has, and the labels of IRIs, looked up when asked for.
+
+    Nothing is read up front: a document is known when the dataset mentions its IRI
+    (three index look-ups) or has a hash IRI of it as a subject or predicate. Only
+    those hash IRIs need a pass over the data, made once, on first use, by Oxigraph
+    on the build's store (:func:`netgraph.engines.distinct_iris`); what is kept is
+    small, a few IRIs per document that has any.
+    """
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
-        self.documents: dict[str, set[URIRef]] = defaultdict(set)
-        self._labels: dict[URIRef, list[Literal]] = defaultdict(list)
-        latest = ""
-        for s, p, o, _graph in dataset.quads((None, None, None, None)):
-            for term in (s, p, o):
-                if isinstance(term, URIRef) and term.startswith(BASE_IRI):
-                    self.documents[document_of(term)].add(term)
-            if p in LABEL_PREDICATES and isinstance(o, Literal):
-                self._labels[s].append((LABEL_PREDICATES.index(p), o))
-            if p in DATE_PREDICATES and isinstance(o, Literal):
-                latest = max(latest, str(o)[:4]) if str(o)[:4].isdigit() else latest
-        for candidates in self._labels.values():
-            candidates.sort(key=lambda item: (item[0], item[1].language or "", str(item[1])))
-        self.latest_year = int(latest) if latest else None
+
+    @cached_property
+    def _hash_iris(self) -> dict[str, set[URIRef]]:
+        found: dict[str, set[URIRef]] = defaultdict(set)
+        for iri in _subject_and_predicate_iris(self.dataset):
+            if iri.startswith(BASE_IRI) and "#" in iri:
+                found[document_of(iri)].add(URIRef(iri))
+        return found
+
+    @cached_property
+    def latest_year(self) -> int | None:
         """The latest year any date in the dataset names: the timeline's "now"."""
+        latest = ""
+        for predicate in DATE_PREDICATES:
+            for _, o in self.dataset.subject_objects(predicate):
+                if isinstance(o, Literal) and str(o)[:4].isdigit():
+                    latest = max(latest, str(o)[:4])
+        return int(latest) if latest else None
 
     @cached_property
     def asserted(self) -> Graph:
-        """Every triple of every graph but the inferred one (the ontology page documents these)."""
+        """What the ontology page documents: every triple about one of its terms (a hash IRI
+        of the ontology) and every sub-class, sub-property or inverse link to one, from all
+        graphs but the inferred one."""
         graph = Graph(bind_namespaces="none")
-        for s, p, o, name in self.dataset.quads((None, None, None, None)):
-            if name != _INFERRED:
-                graph.add((s, p, o))
+        for term in self._hash_iris.get(ONTOLOGY_IRI, ()):
+            quads = [
+                *self.dataset.quads((term, None, None, None)),
+                *(q for p in _TERM_LINKS for q in self.dataset.quads((None, p, term, None))),
+            ]
+            for s, p, o, name in quads:
+                if name != _INFERRED:
+                    graph.add((s, p, o))
         return graph
 
     def knows(self, document: str) -> bool:
-        return document in self.documents
+        return bool(self.members(document))
+
+    def members(self, document: str) -> set[URIRef]:
+        """The document IRI and its hash IRIs, those the dataset has."""
+        found = set(self._hash_iris.get(document, ()))
+        iri = URIRef(document)
+        patterns = ((iri, None, None), (None, iri, None), (None, None, iri))
+        if any(pattern in self.dataset for pattern in patterns):
+            found.add(iri)
+        return found
 
     def label(self, iri, lang: str) -> str | None:
         """skos:prefLabel, else rdfs:label: in ``lang``, else English, else untagged, else any."""
-        candidates = self._labels.get(iri)
+        candidates = [
+            (rank, literal)
+            for rank, predicate in enumerate(LABEL_PREDICATES)
+            for literal in self.dataset.objects(iri, predicate)
+            if isinstance(literal, Literal)
+        ]
         if not candidates:
             return None
 
@@ -158,7 +192,7 @@ class ResourceIndex:
         return str(min(values, key=fit))
 
     def describe(self, document: str) -> Description:
-        members = sorted(self.documents[document], key=lambda iri: (iri != document, str(iri)))
+        members = sorted(self.members(document), key=lambda iri: (iri != document, str(iri)))
         member_set = set(members)
         description = Description(URIRef(document), members)
         outgoing: dict[tuple, bool] = {}
@@ -203,6 +237,24 @@ class ResourceIndex:
                 )
         description.labels = labels
         return description
+
+
+def _subject_and_predicate_iris(dataset: Dataset) -> Iterable[str]:
+    """Every IRI that is a subject or a predicate, at least once: by Oxigraph on the build's
+    store, else (a dataset given in memory, which is small) in one pass over its quads."""
+    if isinstance(dataset.store, engines.StoreView):
+        store = dataset.store.build.store
+        return (
+            iri
+            for position in ("subject", "predicate")
+            for iri in engines.distinct_iris(store, position)
+        )
+    return (
+        str(term)
+        for s, p, _, _ in dataset.quads((None, None, None, None))
+        for term in (s, p)
+        if isinstance(term, URIRef)
+    )
 
 
 # --- Formatting numbers and dates per language ----------------------------------------
@@ -603,6 +655,8 @@ ORG_MEMBER_DURING = URIRef(_ORG + "memberDuring")
 # --- The ontology's documentation -----------------------------------------------------
 
 OWL = "http://www.w3.org/2002/07/owl#"
+_TERM_LINKS = (RDFS.subClassOf, RDFS.subPropertyOf, URIRef(OWL + "inverseOf"))
+"""Links to a term that its entry shows (sub-terms, inverses), besides the term's own triples."""
 TERM_KINDS = (
     ("class", URIRef(OWL + "Class")),
     ("object_property", URIRef(OWL + "ObjectProperty")),

@@ -1,0 +1,145 @@
+"""Serving a build from its Oxigraph store (netgraph.engines.StoreView): no TriG parsed, no
+Python copy of the data, the same bytes as serving the parsed build."""
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import Dataset, URIRef
+from rdflib.plugins.stores.memory import Memory
+
+from netgraph.engines import StoreView, store_dataset, triples_per_predicate
+from netgraph.errors import InputError
+from netgraph.namespaces import BASE_IRI, GRAPH_DATA
+from netgraph.project import Project
+from netgraph.web import dataset as web_dataset
+from netgraph.web.dataset import built_dataset, load_files
+from netgraph.web.evaluator import EXTENSION as POOL
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ng:Network }"
+
+
+@pytest.fixture
+def serve(make_app, built_store_dist):
+    """Applications on the session's build with its store (not the dataset parsed from it)."""
+    return lambda **config: make_app(
+        **{"NETGRAPH_DATASET": None, "NETGRAPH_DIST": built_store_dist, **config}
+    )
+
+
+def _refuse_parsing(monkeypatch):
+    """No RDF file is loaded into a dataset (the metadata files are parsed into a Graph)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("netgraph.trig was parsed")
+
+    monkeypatch.setattr(rdflib.Dataset, "parse", refuse)
+    monkeypatch.setattr(web_dataset, "load_files", refuse)
+
+
+def test_serving_a_build_with_a_store_parses_no_trig(serve, monkeypatch):
+    _refuse_parsing(monkeypatch)
+    app = serve()
+    assert isinstance(app.extensions["netgraph"].engine.dataset.store, StoreView)
+    client = app.test_client()
+    answer = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200
+    assert answer.data.decode().split() == ["n", "10"]  # the networks of the real data
+    assert b"EUROCITIES Culture Forum" in client.get("/id/network/eurocities.html?lang=en").data
+    assert client.get("/.well-known/void", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_a_store_that_does_not_open_is_one_line(tmp_path, built_store_dist):
+    dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, dist, ignore=shutil.ignore_patterns("oxigraph"))
+    (dist / "oxigraph").mkdir()
+    with pytest.raises(InputError, match=r"oxigraph: cannot open the store: .*CURRENT"):
+        built_dataset(Project(REPO_ROOT), dist)
+
+
+def test_the_rdflib_engine_still_evaluates_the_parsed_trig(serve):
+    engine = serve(NETGRAPH_ENGINE="rdflib").extensions["netgraph"].engine
+    assert isinstance(engine.dataset.store, Memory)
+
+
+def _documents(dataset: Dataset) -> list[str]:
+    return sorted(
+        {
+            str(term).split("#", 1)[0]
+            for quad in dataset.quads((None, None, None, None))
+            for term in quad[:3]
+            if isinstance(term, URIRef) and term.startswith(BASE_IRI)
+        }
+    )
+
+
+def test_pages_and_metadata_from_the_store_are_those_of_the_parsed_build(serve, built_store_dist):
+    parsed = load_files([built_store_dist / "netgraph.trig"])
+    from_store = serve().test_client()
+    from_trig = serve(NETGRAPH_DATASET=parsed).test_client()
+    documents = _documents(parsed)
+    assert len(documents) > 150
+    paths = [document[len(BASE_IRI) - 1 :] + ".nt" for document in documents]
+    paths += [
+        "/id/city/duesseldorf.html?lang=de",
+        "/id/network/eurocities.html?lang=en",
+        "/ontology.html?lang=en",
+        "/ontology.ttl",
+        "/.well-known/void",
+        "/catalog",
+        "/id/dataset/netgraph.ttl",
+        "/id/no-such-thing",
+        "/ontology%23Network",
+    ]
+    for path in paths:
+        one, other = from_store.get(path), from_trig.get(path)
+        assert (one.status_code, one.data) == (other.status_code, other.data), path
+    service = {"Accept": "text/turtle"}
+    assert from_store.get("/sparql", headers=service).data == (
+        from_trig.get("/sparql", headers=service).data
+    )
+
+
+def test_the_store_answers_in_the_forked_workers(serve):
+    """The workers close every inherited descriptor, the store's too: each opens it again."""
+    app = serve(NETGRAPH_WORKERS=2)
+    pool = app.extensions[POOL]
+    pool.start()
+    client = app.test_client()
+    expected = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"})
+    for _ in range(4):  # both workers, twice
+        answer = client.get(
+            "/sparql", query_string={"query": COUNT + " # again"}, headers={"Accept": "text/csv"}
+        )
+        assert (answer.status_code, answer.data) == (200, expected.data)
+    assert pool.replaced == 0
+
+
+def test_pattern_matches_and_sizes_are_those_of_the_parsed_build(built_store_dist):
+    parsed = load_files([built_store_dist / "netgraph.trig"])
+    view = store_dataset(built_store_dist / "oxigraph")
+    city = URIRef(BASE_IRI + "id/city/duesseldorf")
+    for pattern in ((city, None, None, None), (None, None, city, None)):
+        assert set(view.quads(pattern)) == set(parsed.quads(pattern)) != set()
+    assert len(view) == len(parsed) > 5000
+    data = URIRef(GRAPH_DATA)
+    assert len(view.graph(data)) == len(parsed.graph(data))
+    assert (city, None, None) in view
+    assert (URIRef(BASE_IRI + "id/city/nowhere"), None, None) not in view
+    assert (rdflib.Literal("a literal"), None, None) not in view
+
+
+def test_a_triple_several_graphs_hold_is_counted_once():
+    store = ox.Store()
+    s, p, q, o = (ox.NamedNode(f"http://example.org/{name}") for name in "spqo")
+    for graph in (ox.NamedNode("http://example.org/g1"), ox.NamedNode("http://example.org/g2")):
+        store.add(ox.Quad(s, p, o, graph))
+    store.add(ox.Quad(s, p, o))
+    store.add(ox.Quad(s, q, o, ox.NamedNode("http://example.org/g2")))
+    assert triples_per_predicate(store) == {
+        URIRef("http://example.org/p"): 1,
+        URIRef("http://example.org/q"): 1,
+    }
