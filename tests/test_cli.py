@@ -1,6 +1,7 @@
 """The netgraph command: exit codes, one-line errors, and where it finds the project."""
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,7 @@ def test_build_reports_what_it_wrote(run_cli, fixture_root: Path, tmp_path: Path
     assert result.exit_code == 0
     assert result.stdout.startswith(
         f"wrote {tmp_path / 'out'}: netgraph.trig, data.ttl, data.nt, data.jsonld, "
-        "inferred.ttl, SHA256SUMS ("
+        "inferred.ttl, SHA256SUMS, oxigraph/ ("
     )
     assert result.stderr == "validation: violation: 0, warning: 1, info: 0\n"
 
@@ -186,3 +187,31 @@ def test_named_queries_carry_their_header(fixture_root: Path):
     assert members.description.startswith("Every city with the networks it belongs to")
     assert members.header["title@de"] == "Mitglieder jedes Netzwerks"
     assert (bare.name, bare.title, bare.header) == ("bare", "bare", {})
+
+
+def test_query_evaluates_with_oxigraph_on_a_build_with_its_store(cli_runner, fixture_root: Path):
+    built = cli_runner.invoke(main, ["build", "--root", str(fixture_root), "--oxigraph-store"])
+    assert built.exit_code == 0
+    assert (fixture_root / "dist" / "oxigraph").is_dir()
+    members = fixture_root / "queries" / "members.rq"
+    result = cli_runner.invoke(main, ["query", str(members), "--root", str(fixture_root)])
+    assert (result.exit_code, result.stdout) == (0, MEMBERS_TABLE)
+    broken = cli_runner.invoke(
+        main, ["query", "-", "--root", str(fixture_root)], input="SELECT ?c WHERE {\n  ?c a\n"
+    )
+    assert broken.exit_code == 2
+    assert broken.stderr.startswith("error: <stdin>:3:1: ")  # Oxigraph's message, same place
+
+
+def test_query_on_a_store_that_is_down_is_one_line_and_exit_2(cli_runner, fixture_root: Path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = cli_runner.invoke(
+        main, ["query", "-", "--store", f"sparql+http://127.0.0.1:{port}/query"], input="ASK {}"
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: the SPARQL store at http://127.0.0.1:{port}/query is unreachable: "
+        "connection refused\n",
+    )

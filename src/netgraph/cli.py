@@ -14,11 +14,12 @@ from pathlib import Path
 import click
 
 from netgraph import limits
-from netgraph.build import FAIL_ON, run_build
+from netgraph.build import FAIL_ON, OWLRL_UP_TO, REASONERS, run_build
 from netgraph.errors import InputError
 from netgraph.loading import data_files, load_project
+from netgraph.progress import Progress
 from netgraph.project import find_project
-from netgraph.query import RESULT_FORMATS, format_result, load_dataset, run_query
+from netgraph.query import RESULT_FORMATS, evaluate_query, format_result, query_engine
 from netgraph.reports import FORMATS, render_report, summary_line
 from netgraph.source_lines import SourceLines
 from netgraph.validation import SEVERITIES, validate
@@ -62,6 +63,11 @@ root_option = click.option(
 )
 
 
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress display on a terminal (stderr)."
+)
+
+
 @main.command("validate")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
@@ -78,11 +84,16 @@ root_option = click.option(
     show_default=True,
     help="Language of the shapes' messages (falls back to the other).",
 )
+@quiet_option
 @root_option
-def validate_command(fmt: str, fail_on: str, lang: str, root: Path | None) -> None:
+def validate_command(fmt: str, fail_on: str, lang: str, quiet: bool, root: Path | None) -> None:
     """Check the data against the SHACL shapes."""
     project = find_project(root)
-    report = validate(load_project(project))
+    progress = Progress.on(sys.stderr, quiet)
+    with progress.stage("loading"):
+        graphs = load_project(project)
+    with progress.stage("validating", len(graphs.data)):
+        report = validate(graphs)
     sources = SourceLines(project, data_files(project))
     click.echo(render_report(report, fmt, lang=lang, fail_on=fail_on, sources=sources), nl=False)
     sys.exit(1 if report.fails(fail_on) else 0)
@@ -95,23 +106,29 @@ def validate_command(fmt: str, fail_on: str, lang: str, root: Path | None) -> No
     help="Output folder, replaced as a whole [default: ROOT/dist].",
 )
 @click.option(
-    "--oxigraph-store",
+    "--store/--no-store",
+    "--oxigraph-store/--no-oxigraph-store",
     "store",
-    is_flag=True,
+    default=True,
+    show_default=True,
     envvar="NETGRAPH_OXIGRAPH_STORE",
     help="Also write DIR/oxigraph/, the dataset in Oxigraph's on-disk format, "
     "which `netgraph serve` opens without parsing (not covered by SHA256SUMS).",
 )
 @click.option(
     "--reasoner",
-    type=click.Choice(["owlrl", "rules"]),
-    default="owlrl",
+    type=click.Choice(REASONERS),
+    default="auto",
     show_default=True,
     help="owlrl: the full OWL 2 RL closure; rules: the entailments the queries use, "
-    "as SPARQL rules run by Oxigraph (faster, smaller inferred graph).",
+    "as SPARQL rules run by Oxigraph (faster, smaller inferred graph); "
+    f"auto: owlrl up to {OWLRL_UP_TO:,} data triples, rules above.",
 )
+@quiet_option
 @root_option
-def build_command(out: Path | None, store: bool, reasoner: str, root: Path | None) -> None:
+def build_command(
+    out: Path | None, store: bool, reasoner: str, quiet: bool, root: Path | None
+) -> None:
     """Validate, reason, and publish the dumps.
 
     Nothing is written when validation finds violations; the output folder is
@@ -119,7 +136,8 @@ def build_command(out: Path | None, store: bool, reasoner: str, root: Path | Non
     """
     project = find_project(root)
     out_dir = out or project.dist_dir
-    outcome = run_build(project, out_dir, store=store, reasoner=reasoner)
+    progress = Progress.on(sys.stderr, quiet)
+    outcome = run_build(project, out_dir, store=store, reasoner=reasoner, progress=progress)
     if not outcome.files:
         sources = SourceLines(project, data_files(project))
         report = render_report(outcome.report, "text", lang="en", fail_on=FAIL_ON, sources=sources)
@@ -134,23 +152,104 @@ def build_command(out: Path | None, store: bool, reasoner: str, root: Path | Non
     )
 
 
+def _url_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A URL of the wrong kind is a usage error before anything starts: --store names a
+    SPARQL endpoint (sparql+http://…), publish's URLs are plain http(s)."""
+    if value is not None:
+        from netgraph.remote_store import http_url, store_url
+
+        try:
+            (store_url if param.name == "store" else http_url)(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+store_option = click.option(
+    "--store",
+    metavar="URL",
+    callback=_url_option,
+    help="Evaluate queries on this SPARQL store instead of the build: "
+    "sparql+http://HOST:PORT/path or sparql+https://… (its query endpoint).",
+)
+
+
 @main.command("query")
 @click.argument("query_file", metavar="FILE.rq|-", type=click.File("r", encoding="utf-8"))
 @click.option(
     "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
 )
+@store_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the --store.",
+)
 @root_option
-def query_command(query_file, fmt: str, root: Path | None) -> None:
+def query_command(
+    query_file, fmt: str, store: str | None, timeout: float, root: Path | None
+) -> None:
     """Run a SPARQL query on the built dataset.
 
     The default graph is the union of ontology, data and inferences, and all
-    project prefixes are declared. Without a build, the dataset is loaded and
-    reasoned in memory.
+    project prefixes are declared. Evaluated by embedded Oxigraph when the
+    build has its store (build --oxigraph-store), by the --store, else by
+    rdflib; without a build, the dataset is loaded and reasoned in memory.
     """
     text = query_file.read()
-    project = find_project(root)
-    result = run_query(load_dataset(project), text, source=query_file.name)
-    click.echo(format_result(result, fmt), nl=False)
+    project = None if store else find_project(root)
+    engine = query_engine(project, store=store, timeout=timeout)
+    click.echo(format_result(evaluate_query(engine, text, query_file.name), fmt), nl=False)
+
+
+@main.command("publish")
+@click.option(
+    "--to",
+    "update_url",
+    required=True,
+    metavar="URL",
+    callback=_url_option,
+    help="The store's SPARQL Update endpoint (Oxigraph server: http://HOST:PORT/update).",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    callback=_url_option,
+    help="Its Graph Store HTTP Protocol endpoint (Oxigraph server: http://HOST:PORT/store): "
+    "one PUT per graph instead of updates.",
+)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the build to publish [default: ROOT/dist].",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds each request to the store may take.",
+)
+@root_option
+def publish_command(
+    update_url: str, graph_store: str | None, dist: Path | None, timeout: float, root: Path | None
+) -> None:
+    """Load the built named graphs into a SPARQL 1.1 store, replacing them there.
+
+    Exit code 1 when the store is unreachable or refuses; publishing again
+    gives the same store content.
+    """
+    from netgraph.publishing import describe, publish
+    from netgraph.remote_store import StoreError
+
+    try:
+        published = publish(dist or find_project(root).dist_dir, update_url, graph_store, timeout)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(describe(published))
 
 
 @main.command("serve")
@@ -232,6 +331,7 @@ def query_command(query_file, fmt: str, root: Path | None) -> None:
     envvar="NETGRAPH_ENGINE",
     help="SPARQL engine: embedded Oxigraph, or rdflib (for comparison) [env: NETGRAPH_ENGINE].",
 )
+@store_option
 @click.option(
     "--worker-memory",
     type=click.IntRange(min=0),
@@ -267,7 +367,9 @@ def serve_command(
 
     The default graph is the union of the named graphs (ontology, data,
     inferred). With --load FILE…, TriG and N-Quads files keep their graph
-    names and other RDF files go into the default graph.
+    names and other RDF files go into the default graph. With --store URL,
+    queries are evaluated by that SPARQL store (filled by `netgraph publish`);
+    pages and labels still come from the build.
     """
     if files and not load:
         raise click.UsageError("files to serve need --load: netgraph serve --load FILE…")
@@ -275,6 +377,8 @@ def serve_command(
         raise click.UsageError("--load needs at least one RDF file")
     if load and dist:
         raise click.UsageError("--load and --dist exclude each other")
+    if load and limit_options["store"]:
+        raise click.UsageError("--load and --store exclude each other")
     from netgraph.web.server import serve  # Flask is imported for this command only
 
     keys = {
@@ -290,6 +394,7 @@ def serve_command(
         "cache_size": "NETGRAPH_CACHE_BYTES",
         "cache_max_age": "NETGRAPH_CACHE_MAX_AGE",
         "engine": "NETGRAPH_ENGINE",
+        "store": "NETGRAPH_STORE",
     }
     config = {keys[name]: value for name, value in limit_options.items()}
     config["NETGRAPH_CACHE_BYTES"] *= 1024 * 1024  # --cache-size is in MiB

@@ -1,12 +1,21 @@
-"""Running SPARQL in-process against the built dataset.
+"""Running SPARQL against the built dataset, for ``netgraph query``.
 
 Queries see the union of the ontology, data and inferred graphs as their
 default graph, so ``?network ng:hasMember ?city`` finds inferred inverses
 without naming a graph, and every project prefix is declared for them.
+
+The command goes through the endpoint's engine interface
+(:class:`netgraph.web.engine.QueryEngine`), so it answers as the endpoint
+does: embedded Oxigraph on the build's store (``DIST/oxigraph/``) when there
+is one, a remote store with ``--store``, else rdflib on ``netgraph.trig`` (or
+on the data reasoned in memory when nothing is built). ``run_query`` keeps
+rdflib's own result for the tests that compare against it.
 """
 
 import csv
 import io
+import re
+import sys
 from pathlib import Path
 
 from pyparsing import ParseException
@@ -15,7 +24,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 
-from netgraph.build import named_graphs
+from netgraph import limits
+from netgraph.build import STORE_DIR, named_graphs
 from netgraph.errors import InputError
 from netgraph.loading import load_project
 from netgraph.names import compact
@@ -25,6 +35,10 @@ from netgraph.reasoning import infer
 
 RESULT_FORMATS = ("table", "csv", "json")
 DATASET_FILE = "netgraph.trig"
+NO_LIMIT = sys.maxsize - 1
+"""The command line cuts no answer and takes a query of any length: the engines' limits
+are the endpoint's."""
+_AT = re.compile(r"malformed query(?:, line (\d+), column (\d+))?: ")
 
 # One line, so a parser error on line N+1 is on line N of the query as written.
 _PROLOGUE = " ".join(f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items())
@@ -58,17 +72,57 @@ def run_query(dataset: Dataset, text: str, source: str = "<query>") -> Result:
     return dataset.query(parse_query(text, source))
 
 
-def format_result(result: Result, fmt: str) -> str:
+def query_engine(
+    project: Project | None,
+    dist_dir: Path | None = None,
+    store: str | None = None,
+    timeout: float = limits.QUERY_TIMEOUT_SECONDS,
+):
+    """The engine ``netgraph query`` evaluates with (see the module docstring)."""
+    from netgraph.engines import OxigraphEngine, open_store  # Flask and pyoxigraph: here only
+    from netgraph.remote_store import RemoteEngine
+    from netgraph.web.engine import QueryEngine
+
+    unlimited = {"max_rows": NO_LIMIT, "max_query_length": NO_LIMIT}
+    if store is not None:
+        return RemoteEngine(Dataset(), store, timeout=timeout, **unlimited)
+    dist = dist_dir or project.dist_dir
+    if (dist / DATASET_FILE).is_file() and (dist / STORE_DIR).is_dir():
+        return OxigraphEngine(Dataset(), open_store(dist / STORE_DIR), **unlimited)
+    return QueryEngine(load_dataset(project, dist_dir), **unlimited)
+
+
+def evaluate_query(engine, text: str, source: str = "<query>"):
+    """The query's Outcome; a refusal is an InputError at ``source:line:col`` when it has one."""
+    from netgraph.sparql_protocol import ProtocolError
+
+    try:
+        return engine.evaluate(engine.prepare(text, base=""))
+    except ProtocolError as error:
+        if error.status >= 500:  # the store failed, not the query
+            raise InputError(error.message) from None
+        at = _AT.match(error.message)
+        if at is None:
+            raise InputError(f"{source}: {error.message}") from None
+        where = f"{source}:{at[1]}:{at[2]}" if at[1] else source
+        raise InputError(f"{where}: {error.message[at.end() :]}") from None
+
+
+def format_result(outcome, fmt: str) -> str:
     """SELECT rows as ``table``/``csv``/``json``; ASK as true/false; graphs as Turtle."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle")
+    from netgraph.web.results import write_ask, write_graph, write_select
+
+    if outcome.form in ("CONSTRUCT", "DESCRIBE"):
+        return write_graph("turtle", outcome.graph).decode("utf-8")
     if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
-    if result.type == "ASK":
-        return f"{str(result.askAnswer).lower()}\n"
-    names = [str(variable) for variable in result.vars]
+        if outcome.form == "ASK":
+            return write_ask("json", bool(outcome.boolean)).decode("utf-8")
+        return write_select("json", outcome.variables, outcome.rows).decode("utf-8")
+    if outcome.form == "ASK":
+        return f"{str(bool(outcome.boolean)).lower()}\n"
+    names = [str(variable) for variable in outcome.variables]
     render = str if fmt == "csv" else compact
-    rows = [["" if term is None else render(term) for term in row] for row in result]
+    rows = [["" if term is None else render(term) for term in row] for row in outcome.rows]
     if fmt == "csv":
         stream = io.StringIO()
         csv.writer(stream, lineterminator="\n").writerows([names, *rows])

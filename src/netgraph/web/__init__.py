@@ -20,6 +20,9 @@ Configuration keys (``test_config`` or ``app.config``):
 ``NETGRAPH_ENGINE``
     ``oxigraph`` (default: embedded Oxigraph, on the build's ``oxigraph/`` store
     when there is one) or ``rdflib``; see ``docs/engine.md``.
+``NETGRAPH_STORE``
+    ``sparql+http(s)://HOST:PORT/path``: queries are evaluated by that SPARQL store instead
+    of an embedded engine (``docs/remote-store.md``); pages and labels still read the build.
 ``NETGRAPH_MAX_ROWS``
     Largest answer in rows (SELECT) or triples (CONSTRUCT, DESCRIBE).
 ``MAX_CONTENT_LENGTH``
@@ -47,6 +50,7 @@ from rdflib import Dataset
 from werkzeug.exceptions import HTTPException
 
 from netgraph import engines, limits
+from netgraph.build import CHECKSUMS
 from netgraph.errors import InputError
 from netgraph.named_queries import named_queries
 from netgraph.project import Project, find_project
@@ -73,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NETGRAPH_LOAD=(),
         NETGRAPH_DATASET=None,
         NETGRAPH_ENGINE=engines.DEFAULT_ENGINE,
+        NETGRAPH_STORE=None,
         NETGRAPH_MAX_ROWS=limits.MAX_ROWS,
         MAX_CONTENT_LENGTH=limits.MAX_BODY_BYTES,
         NETGRAPH_MAX_BYTES=limits.MAX_BYTES,
@@ -94,14 +99,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         dataset = _dataset(app.config, project)
     queries = tuple(named_queries(project)) if project and project.queries_dir.is_dir() else ()
     config = app.config
-    engine = engines.make_engine(
-        str(config["NETGRAPH_ENGINE"]),
-        dataset,
-        store_dir=_store_dir(config, project),
-        max_rows=int(config["NETGRAPH_MAX_ROWS"]),
-        max_bytes=int(config["NETGRAPH_MAX_BYTES"]),
-        max_query_length=int(config["NETGRAPH_MAX_QUERY_LENGTH"]),
-    )
+    if config["NETGRAPH_STORE"]:
+        engine = _remote_engine(config, dataset)
+    else:
+        engine = engines.make_engine(
+            str(config["NETGRAPH_ENGINE"]),
+            dataset,
+            max_rows=int(config["NETGRAPH_MAX_ROWS"]),
+            max_bytes=int(config["NETGRAPH_MAX_BYTES"]),
+            max_query_length=int(config["NETGRAPH_MAX_QUERY_LENGTH"]),
+        )
     app.extensions[EXTENSION] = Netgraph(engine, queries)
     app.extensions[evaluator.EXTENSION] = evaluator.EvaluatorPool(
         engine,
@@ -144,20 +151,36 @@ def _dataset(config: Mapping[str, Any], project: Project | None) -> Dataset:
     if config["NETGRAPH_LOAD"]:
         return load_files([Path(path) for path in config["NETGRAPH_LOAD"]])
     dist = config["NETGRAPH_DIST"]
-    return built_dataset(project, Path(dist) if dist else None)
+    parse = config["NETGRAPH_ENGINE"] == "rdflib"  # it evaluates in memory; others on the store
+    return built_dataset(project, Path(dist) if dist else None, parse)
 
 
-def _store_dir(config: Mapping[str, Any], project: Project | None) -> Path | None:
-    """The build's Oxigraph store, when the build itself is served."""
-    if _dataset_given(config) or project is None:
-        return None
-    dist = Path(config["NETGRAPH_DIST"]) if config["NETGRAPH_DIST"] else project.dist_dir
-    return dist / engines.STORE_DIR
+def _remote_engine(config: Mapping[str, Any], dataset: Dataset):
+    """The engine of ``NETGRAPH_STORE``, whose address alone passes the workers' network guard."""
+    from netgraph.remote_store import TIME_SHARE, RemoteEngine, address
+
+    store = str(config["NETGRAPH_STORE"])
+    try:
+        engine = RemoteEngine(
+            dataset,
+            store,
+            timeout=float(config["NETGRAPH_QUERY_TIMEOUT"]) * TIME_SHARE,
+            max_rows=int(config["NETGRAPH_MAX_ROWS"]),
+            max_bytes=int(config["NETGRAPH_MAX_BYTES"]),
+            max_query_length=int(config["NETGRAPH_MAX_QUERY_LENGTH"]),
+        )
+        security.allow(*address(engine.url))
+    except ValueError as error:
+        raise InputError(f"--store: {error}") from None
+    except OSError as error:
+        raise InputError(f"--store {store}: cannot resolve the store's host: {error}") from None
+    return engine
 
 
 def _version(config: Mapping[str, Any], project: Project | None, dataset: Dataset) -> str:
     """The served dataset's version for the ETags: the SHA-256 of the files it was loaded from
-    (a build's ``netgraph.trig``, or the ``--load`` files), the engine and the limits."""
+    (a build's ``SHA256SUMS``, which holds its ``netgraph.trig``'s, so that file of any size
+    is not read again; or the ``--load`` files), the engine and the limits."""
     if config["NETGRAPH_DATASET_VERSION"]:
         data = str(config["NETGRAPH_DATASET_VERSION"])
     elif config["NETGRAPH_LOAD"] and config["NETGRAPH_DATASET"] is None:
@@ -168,13 +191,15 @@ def _version(config: Mapping[str, Any], project: Project | None, dataset: Datase
         )
         built = Path(dist) / DATASET_FILE if dist else None
         if built is not None and built.is_file():
-            data = caching.file_digest([built])
+            sums = built.with_name(CHECKSUMS)
+            data = caching.file_digest([sums if sums.is_file() else built])
         else:  # a dataset given in memory
             data = caching.dataset_digest(dataset)
     settings = {  # what else changes the bytes: the engine, the limits that cut answers
         name: config.get(name)
         for name in (
             "NETGRAPH_ENGINE",
+            "NETGRAPH_STORE",
             "NETGRAPH_MAX_ROWS",
             "NETGRAPH_MAX_BYTES",
             "NETGRAPH_MAX_QUERY_LENGTH",

@@ -14,8 +14,11 @@ connection, resolving a host name or building a ``urllib`` request raises
 JSON-LD ``@context`` or an ``owl:imports`` is never fetched) and the evaluation
 workers run under it for their whole life. It is a Python audit hook
 (:func:`sys.addaudithook`), so it catches rdflib, urllib and raw sockets alike.
+The one exception is the remote SPARQL store of ``netgraph serve --store``, whose
+host and port :func:`allow` lets through.
 """
 
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -54,8 +57,33 @@ class OutboundRequestRefused(PermissionError):
     pass
 
 
+_allowed: set[tuple[str, int]] = set()
+"""(host or address, port) that may be reached all the same: the remote SPARQL store
+served from (``netgraph serve --store``), and nothing else."""
+
+
+def allow(host: str, port: int) -> None:
+    """Let connections to ``host``:``port`` through the guard, by name and by every address
+    the name resolves to now (resolved here, before any worker forbids resolving)."""
+    _allowed.add((host, port))
+    for *_, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        _allowed.add((str(address[0]), port))
+
+
+def _permitted(event: str, args: tuple) -> bool:
+    if event == "socket.getaddrinfo" and len(args) >= 2:
+        return (str(args[0]), args[1]) in _allowed
+    if event == "socket.connect" and len(args) >= 2 and isinstance(args[1], tuple):
+        return (str(args[1][0]), args[1][1]) in _allowed
+    return False
+
+
 def _audit(event: str, args: tuple) -> None:
-    if event in _OUTBOUND_EVENTS and (_process["everywhere"] or getattr(_state, "active", 0)):
+    if (
+        event in _OUTBOUND_EVENTS
+        and (_process["everywhere"] or getattr(_state, "active", 0))
+        and not _permitted(event, args)
+    ):
         raise OutboundRequestRefused(
             f"netgraph never makes outbound requests (refused {event} {_target(args)})"
         )
