@@ -21,8 +21,10 @@ on the same data:
    many. Then
    ``--clients`` concurrent keep-alive clients cycle through the named queries
    for ``--seconds``; requests per second (answers other than 200 are counted
-   and reported). Peak memory is the largest RSS sum of the server's process
-   tree, sampled every 0.1 s over the server's whole life.
+   and reported). Peak memory is the largest sum over the server's process
+   tree, sampled every 0.1 s over the server's whole life, of the resident
+   set (RSS) and of the proportional set size (PSS, which counts a page that
+   forked processes share once, not once per process).
 
 Markdown tables go to stdout: per size and query, per size the summary with
 the ratio netgraph/Oxigraph for each figure, and the growth exponent per
@@ -76,42 +78,47 @@ PATHS = {"netgraph": "/sparql", "oxigraph": "/sparql", "rdflib-endpoint": "/"}
 # --- processes and memory ----------------------------------------------------
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident set size of ``pid`` and all its descendants, in KiB (0 once gone)."""
-    total, stack, seen = 0, [pid], set()
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """RSS and PSS of ``pid`` and all its descendants, in KiB (0 once gone)."""
+    rss, pss, stack, seen = 0, 0, [pid], set()
     while stack and len(seen) < 1000:
         current = stack.pop()
         if current in seen:
             continue
         seen.add(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(
-                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
-                0,
+            fields = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]
             )
+            rss += int(fields["Rss"].split()[0])
+            pss += int(fields["Pss"].split()[0])
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, ValueError):
+        except (OSError, ValueError, KeyError):
             continue
-    return total
+    return rss, pss
 
 
 class PeakSampler(threading.Thread):
-    """The peak RSS of a process tree, sampled every 0.1 s until stopped."""
+    """The peak RSS and peak PSS of a process tree, sampled every 0.1 s until stopped."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_kib = pid, 0
+        self.pid, self.peak_kib = pid, (0, 0)
         self._stop_event = threading.Event()
+
+    def sample(self) -> None:
+        now = tree_memory_kib(self.pid)
+        self.peak_kib = (max(self.peak_kib[0], now[0]), max(self.peak_kib[1], now[1]))
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.sample()
             self._stop_event.wait(0.1)
 
-    def stop(self) -> int:
-        self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+    def stop(self) -> tuple[int, int]:
+        self.sample()
         self._stop_event.set()
         self.join(timeout=5)
         return self.peak_kib
@@ -150,7 +157,8 @@ class Server:
     sampler: PeakSampler
     started_seconds: float = 0.0
     prepare_seconds: float = 0.0  # oxigraph load, done once before serving
-    peak_kib: int = 0
+    peak_kib: tuple[int, int] = (0, 0)
+    """Peak RSS and peak PSS of the process tree."""
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -160,7 +168,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
-        self.peak_kib = max(self.sampler.stop(), self.peak_kib)
+        self.peak_kib = self.sampler.stop()
 
 
 def post(connection: http.client.HTTPConnection, query: str, path: str) -> tuple[int, bytes]:
@@ -317,6 +325,7 @@ class ServerFigures:
     started: float | None = None
     prepare: float = 0.0
     peak_mib: float | None = None
+    peak_pss_mib: float | None = None
     throughput: float | None = None
     failures: int = 0
     queries: dict[str, QueryFigures] = field(default_factory=dict)
@@ -421,8 +430,11 @@ def measure_size(
                 )
         finally:
             server.stop()
-            result.peak_mib = server.peak_kib / 1024
-        log(f"{size}: {name} done, peak {result.peak_mib:.0f} MiB")
+            result.peak_mib, result.peak_pss_mib = (kib / 1024 for kib in server.peak_kib)
+        log(
+            f"{size}: {name} done, peak RSS {result.peak_mib:.0f} MiB, "
+            f"peak PSS {result.peak_pss_mib:.0f} MiB"
+        )
     return figures
 
 
@@ -505,6 +517,7 @@ def summary(size: SizeFigures) -> dict[str, float | None]:
         figures[f"{name} throughput"] = server.throughput
         figures[f"{name} start"] = server.started
         figures[f"{name} peak"] = server.peak_mib
+        figures[f"{name} PSS peak"] = server.peak_pss_mib
     return figures
 
 
@@ -513,13 +526,14 @@ def summary_table(size: SizeFigures, clients: int, seconds: float) -> None:
     print(
         f"Throughput: {clients} keep-alive clients cycling through the named queries that "
         f"answered, {seconds:.0f} s. Start-up: launch to first answered `ASK {{}}` "
-        "(Oxigraph: after `oxigraph load`, shown separately). Peak: RSS of the process tree.\n"
+        "(Oxigraph: after `oxigraph load`, shown separately). Peak: RSS and PSS of the process "
+        "tree (PSS shares out the pages forked workers share with the server).\n"
     )
     print(
         "| server | median new p50 (ms) | slowest new p50 | median repeat p50 | slowest repeat "
-        "p50 | req/s | non-200 | start-up (s) | peak RSS (MiB) | note |"
+        "p50 | req/s | non-200 | start-up (s) | peak RSS (MiB) | peak PSS (MiB) | note |"
     )
-    print("| --- |" + " ---: |" * 8 + " --- |")
+    print("| --- |" + " ---: |" * 9 + " --- |")
     figures = summary(size)
     for name, server in size.servers.items():
         start = "-" if server.started is None else f"{server.started:.2f}"
@@ -534,7 +548,10 @@ def summary_table(size: SizeFigures, clients: int, seconds: float) -> None:
             "-" if server.throughput is None else f"{server.throughput:.1f}",
             str(server.failures),
             start,
-            "-" if server.peak_mib is None else f"{server.peak_mib:.0f}",
+            *(
+                "-" if peak is None else f"{peak:.0f}"
+                for peak in (server.peak_mib, server.peak_pss_mib)
+            ),
             server.note,
         ]
         print("| " + " | ".join(cells) + " |")
@@ -544,7 +561,7 @@ def summary_table(size: SizeFigures, clients: int, seconds: float) -> None:
         for key in (*keys, "throughput"):
             cells.append(ratio(figures["netgraph " + key], figures["oxigraph " + key]))
         cells.append("")
-        for key in ("start", "peak"):
+        for key in ("start", "peak", "PSS peak"):
             cells.append(ratio(figures["netgraph " + key], figures["oxigraph " + key]))
         cells.append("")
         print("| " + " | ".join(cells) + " |")
