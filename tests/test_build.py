@@ -5,19 +5,21 @@ import os
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import netgraph.atomic_dir
 import netgraph.build
-from netgraph.build import CHECKSUMS, STORE_DIR, run_build
+from netgraph.build import CHECKSUMS, STORE_DIR, named_graphs, render_outputs, run_build
 from netgraph.loading import load_project
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from netgraph.project import Project
 from netgraph.reasoning import infer
+from netgraph.serialization import canonicalize, to_trig
 
 FILES = ["SHA256SUMS", "data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
 
@@ -104,6 +106,18 @@ def test_the_command_writes_the_store_unless_told_not_to(
     listed = [line.split("  ")[1] for line in (with_store / CHECKSUMS).read_text().splitlines()]
     assert listed == sorted(set(FILES) - {CHECKSUMS})
     assert (with_store / CHECKSUMS).read_bytes() == (without / CHECKSUMS).read_bytes()
+
+
+def test_a_failed_store_writer_is_one_error_and_keeps_the_previous_build(
+    run_cli, monkeypatch, fixture_root: Path, built: Path, tmp_path: Path
+):
+    before = snapshot(built)
+    monkeypatch.setattr(netgraph.build, "_STORE_WRITER", "raise SystemExit('No space left')")
+    result = run_cli("build", "--root", fixture_root, "--out", built)
+    assert result.exit_code == 2
+    assert result.stderr == "error: oxigraph/: writing the Oxigraph store failed: No space left\n"
+    assert snapshot(built) == before
+    assert leftovers(tmp_path) == []
 
 
 def test_non_conforming_data_writes_nothing(run_cli, violating_root: Path, tmp_path: Path):
@@ -206,3 +220,34 @@ def test_output_folder_follows_the_umask(built: Path):
     umask = os.umask(0)
     os.umask(umask)
     assert built.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_render_outputs_frees_the_graphs_it_copies(fixture_root: Path):
+    graphs = load_project(Project(fixture_root))
+    named = named_graphs(graphs, infer(graphs.ontology, graphs.data).graph)
+    data = weakref.ref(graphs.data)
+    del graphs
+    outputs = render_outputs(named)
+    assert named == {}
+    assert data() is None
+    assert sorted(outputs) == FILES
+
+
+def test_trig_orders_graphs_by_name_with_rdflib_and_project_prefixes():
+    # what the dumps were written with when they came from an rdflib Dataset:
+    # foaf is one of rdflib's default prefixes, an unknown namespace gets ns1
+    city = "https://w3id.org/netgraph/id/city/"
+    named = Graph()
+    named.add((URIRef(f"{city}x"), URIRef("http://xmlns.com/foaf/0.1/name"), Literal("X")))
+    linked = Graph()
+    linked.add((URIRef(f"{city}x"), URIRef("http://example.org/vocab#near"), URIRef(f"{city}y")))
+    graphs = [named, linked]
+    canonical = canonicalize(graphs)
+    assert graphs == []
+    trig = to_trig({"http://example.org/g/b": canonical[0], "http://example.org/g/a": canonical[1]})
+    assert trig.decode().endswith(
+        "@prefix ns1: <http://example.org/vocab#> .\n\n"
+        "<http://example.org/g/a> {\n    city:x ns1:near city:y .\n}\n\n"
+        '<http://example.org/g/b> {\n    city:x foaf:name "X" .\n}\n\n'
+    )
+    assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n" in trig.decode()

@@ -6,15 +6,24 @@ Two things vary otherwise: blank-node labels, and the order in which the store
 hands out triples. Both are pinned here: blank nodes get labels derived from
 the graph structure, and triples are inserted in sorted order into fresh
 graphs (rdflib's memory store iterates in insertion order).
+
+At 1,000,000 data triples the graphs take gigabytes, so nothing here holds
+two copies of them: canonicalisation frees each original as soon as its
+triples are read, and the TriG dump is written from the canonical graphs
+themselves rather than from a Dataset filled with copies.
 """
 
+import gc
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from netgraph.namespaces import PREFIXES
 
@@ -22,8 +31,12 @@ _GRAPH_TAG = "urn:x-netgraph-graph:"
 
 
 def _new_graph() -> Graph:
-    """A graph that knows exactly the project prefixes, and no rdflib defaults."""
-    graph = Graph(bind_namespaces="none")
+    """A graph that knows exactly the project prefixes, and no rdflib defaults.
+
+    Its store keeps no record of contexts, which a published graph does not
+    need and which costs rdflib's default store about 15 % more per triple.
+    """
+    graph = Graph(store=SimpleMemory(), bind_namespaces="none")
     _bind_prefixes(graph)
     return graph
 
@@ -33,7 +46,7 @@ def _bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def canonicalize(graphs: Sequence[Graph]) -> list[Graph]:
+def canonicalize(graphs: list[Graph]) -> list[Graph]:
     """Relabel blank nodes of several graphs together, keeping nodes shared between them shared.
 
     Canonicalising each graph alone would give one node two labels when, say,
@@ -42,25 +55,39 @@ def canonicalize(graphs: Sequence[Graph]) -> list[Graph]:
     and split again. Only triples with a blank node take part: a label
     depends on the triples its node is in, and the others keep their terms
     (at 100,000 data triples, canonicalising everything took half a minute).
+
+    ``graphs`` is emptied as it is read, so that a graph nobody else holds is
+    freed before the canonical copies are built instead of living beside them.
     """
     tagged = Graph()
-    split: list[list] = [[] for _ in graphs]
-    for index, graph in enumerate(graphs):
-        for subject, predicate, obj in graph:
-            if isinstance(subject, BNode) or isinstance(obj, BNode):
-                tagged.add((subject, URIRef(f"{_GRAPH_TAG}{index}#{predicate}"), obj))
-            else:
-                split[index].append((subject, predicate, obj))
+    split = [_untagged(graphs.pop(0), index, tagged) for index in range(len(graphs))]
+    # A graph and its namespace manager refer to each other, so only the cycle
+    # collector frees a graph; with gigabytes of long-lived objects it would run
+    # only once the copies below had grown by a quarter of the heap.
+    gc.collect()
     for subject, predicate, obj in to_canonical_graph(tagged):
         tag, _, original = str(predicate).partition("#")
         split[int(tag.removeprefix(_GRAPH_TAG))].append((subject, URIRef(original), obj))
     canonical = []
     for triples in split:
+        triples.sort(key=_sort_key)
         result = _new_graph()
-        for triple in sorted(triples, key=_sort_key):
+        for triple in triples:
             result.add(triple)
+        triples.clear()
         canonical.append(result)
     return canonical
+
+
+def _untagged(graph: Graph, index: int, tagged: Graph) -> list:
+    """The triples of ``graph`` without a blank node; the others go to ``tagged``."""
+    triples = []
+    for subject, predicate, obj in graph:
+        if isinstance(subject, BNode) or isinstance(obj, BNode):
+            tagged.add((subject, URIRef(f"{_GRAPH_TAG}{index}#{predicate}"), obj))
+        else:
+            triples.append((subject, predicate, obj))
+    return triples
 
 
 def _sort_key(triple) -> tuple[str, ...]:
@@ -78,30 +105,45 @@ def to_ntriples(graph: Graph) -> bytes:
 
 def to_jsonld(graph: Graph) -> bytes:
     # rdflib emits the top-level nodes in set order; sorting them by @id is
-    # free of meaning in JSON-LD and makes the document stable.
+    # free of meaning in JSON-LD and makes the document stable. The document
+    # is taken from rdflib before it is written out, rather than written and
+    # parsed back (at 1,000,000 triples that held it twice over, as text too).
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    document = json.loads(graph.serialize(format="json-ld", context=context))
+    document = from_rdf(graph, context)
     if "@graph" in document:
         document["@graph"].sort(key=lambda node: node["@id"])
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def to_trig(named_graphs: Mapping[str, Graph]) -> bytes:
-    """One TriG document holding each graph under its name."""
-    dataset = Dataset()
-    _bind_prefixes(dataset)
-    for name, graph in named_graphs.items():
-        target = dataset.graph(URIRef(name))
-        for triple in graph:
-            target.add(triple)
+    """One TriG document holding each graph under its name.
+
+    rdflib's TriG writer works on a Dataset; a copy of the graphs in one would
+    double the memory, so the writer gets views of the graphs under their
+    names instead (their stores keep no contexts, so a view under another
+    name sees every triple). The views share the prefixes a fresh Dataset has
+    (rdflib's defaults under the project's): the dumps were always written
+    with those.
+    """
+    namespaces = Dataset()
+    _bind_prefixes(namespaces)
+    contexts = [
+        Graph(
+            store=graph.store,
+            identifier=URIRef(name),
+            namespace_manager=namespaces.namespace_manager,
+        )
+        for name, graph in sorted(named_graphs.items())
+    ]
     stream = io.BytesIO()
-    _NameOrderedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
+    _NamedGraphsTrigSerializer(contexts).serialize(stream, encoding="utf-8")
     return stream.getvalue()
 
 
-class _NameOrderedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer takes the graphs from a set; order them by name instead."""
+class _NamedGraphsTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer on the given graphs, in the given order, instead of a Dataset's."""
 
-    def preprocess(self) -> None:
-        self.contexts.sort(key=lambda context: str(context.identifier))
-        super().preprocess()
+    def __init__(self, contexts: list[Graph]):
+        TurtleSerializer.__init__(self, contexts[0])
+        self.contexts = contexts
+        self.default_context = None
