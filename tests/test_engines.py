@@ -226,9 +226,9 @@ def test_an_in_memory_store_answers_after_fork(engines):
     assert json.loads(in_a_child(work)) == len(answer(engine, NETWORKS)[2]) > 0
 
 
-def test_a_forked_process_opens_the_build_store_again(built_store_dist):
-    """Like an evaluation worker, the child closes every descriptor it inherits."""
-    build = BuildStore(built_store_dist / "oxigraph")
+def child_sees(build: BuildStore) -> list:
+    """In a child that, like an evaluation worker, closes every descriptor it inherits:
+    whether it reads the parent's store object, and how many quads it finds."""
     parents = build.store
 
     def work(fd: int) -> bytes:
@@ -236,8 +236,25 @@ def test_a_forked_process_opens_the_build_store_again(built_store_dist):
         os.closerange(fd + 1, 4096)
         return json.dumps([build.store is parents, len(build.store)]).encode()
 
-    assert json.loads(in_a_child(work)) == [False, len(parents)]
+    return json.loads(in_a_child(work))
+
+
+def test_a_forked_process_opens_a_large_build_store_again(built_store_dist):
+    build = BuildStore(built_store_dist / "oxigraph", in_memory_up_to=0)
+    assert not build.in_memory
+    parents = build.store
+    assert child_sees(build) == [False, len(parents)]
     assert build.store is parents
+
+
+def test_a_small_build_store_is_copied_into_memory_and_shared_by_a_fork(built_store_dist):
+    on_disk = open_store(built_store_dist / "oxigraph")
+    build = BuildStore(built_store_dist / "oxigraph", in_memory_up_to=len(on_disk))
+    assert build.in_memory
+    assert set(build.store) == set(on_disk)
+    assert child_sees(build) == [True, len(on_disk)]
+    one_less = BuildStore(built_store_dist / "oxigraph", in_memory_up_to=len(on_disk) - 1)
+    assert not one_less.in_memory
 
 
 def test_the_build_store_opens_read_only_with_every_quad(tmp_path, built_store_dist):
