@@ -5,8 +5,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, URIRef
 
+from answers import json_term_key, term_key
 from netgraph.named_queries import NamedQuery, named_queries
 from netgraph.project import Project
 from netgraph.query import run_query
@@ -22,27 +22,6 @@ def endpoint(served_dataset):
     app = create_app({"NETGRAPH_DATASET": served_dataset, "NETGRAPH_ROOT": REPO_ROOT})
     with running_server(app) as url:
         yield f"{url}/sparql"
-
-
-def key(term) -> tuple | None:
-    """What makes two terms the same answer: kind, lexical form, language, datatype."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ("uri", str(term))
-    if isinstance(term, BNode):
-        return ("bnode",)  # labels are per answer; only their places must agree
-    return ("literal", str(term), term.language, str(term.datatype) if term.datatype else None)
-
-
-def json_key(term: dict | None) -> tuple | None:
-    if term is None:
-        return None
-    if term["type"] == "uri":
-        return ("uri", term["value"])
-    if term["type"] == "bnode":
-        return ("bnode",)
-    return ("literal", term["value"], term.get("xml:lang"), term.get("datatype"))
 
 
 def test_there_are_named_queries():
@@ -68,9 +47,9 @@ def test_named_query_over_http_matches_in_process(endpoint, served_dataset, name
         return
     names = [str(variable) for variable in local.vars]
     assert document["head"]["vars"] == names
-    expected = [[key(term) for term in row] for row in local]
+    expected = [[term_key(term) for term in row] for row in local]
     answered = [
-        [json_key(binding.get(name)) for name in names]
+        [json_term_key(binding.get(name)) for name in names]
         for binding in document["results"]["bindings"]
     ]
     assert answered == expected

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
+from answers import json_term_key
 from netgraph.engines import OxigraphEngine
 from netgraph.named_queries import NamedQuery, named_queries
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
@@ -219,12 +220,6 @@ def twin_apps(published, built_dist, published_dataset):
         app.extensions[EXTENSION].close()
 
 
-def key(term: dict | None):
-    if term is None or term["type"] == "bnode":
-        return None if term is None else ("bnode",)
-    return (term["type"], term["value"], term.get("xml:lang"), term.get("datatype"))
-
-
 def select(client, query: str, **parameters) -> tuple[list[str], list[tuple]]:
     response = client.get(
         "/sparql", query_string={"query": query, **parameters}, headers={"Accept": JSON}
@@ -232,7 +227,10 @@ def select(client, query: str, **parameters) -> tuple[list[str], list[tuple]]:
     assert response.status_code == 200, response.data
     document = json.loads(response.data)
     names = document["head"]["vars"]
-    rows = [tuple(key(row.get(name)) for name in names) for row in document["results"]["bindings"]]
+    rows = [
+        tuple(json_term_key(row.get(name)) for name in names)
+        for row in document["results"]["bindings"]
+    ]
     return names, rows
 
 

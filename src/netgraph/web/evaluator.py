@@ -52,6 +52,7 @@ from netgraph import limits
 from netgraph.sparql_protocol import Operation, ProtocolError
 from netgraph.web import security
 from netgraph.web.engine import QueryEngine, Reply, error_reply
+from netgraph.web.results import in_fixed_order
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _run_job(engine: QueryEngine, job: tuple):
             return ("error", error.status, error.message)
         rows = outcome.rows if outcome.form == "SELECT" else []
         if outcome.form in ("CONSTRUCT", "DESCRIBE"):
-            rows = sorted(outcome.graph, key=lambda triple: tuple(t.n3() for t in triple))
+            rows = in_fixed_order(outcome.graph)
         iris = [term for row in rows for term in row if isinstance(term, URIRef)]
         return PageAnswer(
             outcome.form,
