@@ -401,3 +401,21 @@ def test_a_graph_answer_is_written_the_same_whatever_order_it_came_in(writer):
         backward.add(triple)
     assert list(forward) != list(backward)
     assert write_graph(writer, forward) == write_graph(writer, backward)
+
+
+@pytest.mark.parametrize(
+    ("engine", "reason"),
+    [
+        ("rdflib", "Expected SelectQuery\n"),
+        # Oxigraph lists every token it would accept, over several lines: cut to one
+        ("oxigraph", 'expected one of "$", "\'", "\'\'\'", "(", "+", "-", ".", ":", "<", "<<", '),
+    ],
+)
+def test_a_syntax_error_is_one_short_line_with_its_position(make_app, engine, reason):
+    client = make_app(NETGRAPH_ENGINE=engine, NETGRAPH_CACHE_BYTES=0).test_client()
+    answer = client.get("/sparql", query_string={"query": "SELECT * WHERE {"})
+    assert answer.status_code == 400
+    message = answer.data.decode()
+    assert message.startswith(f"malformed query, line 1, column 17: {reason}")
+    assert message.count("\n") == 1
+    assert len(message) < 220

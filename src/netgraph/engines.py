@@ -502,7 +502,7 @@ def _position(message: str, text: str) -> str:
     """``line L, column C: …`` in the query as sent (Oxigraph counts the prologue line)."""
     match = _ERROR_AT.match(message)
     if not match:
-        return message
+        return _one_line(message)
     line, column = int(match[1]) - 1, int(match[2])
     reason = message[match.end() :]
     if "Prefix not found" in reason:
@@ -511,7 +511,19 @@ def _position(message: str, text: str) -> str:
         used = _PREFIXED.search(before)
         if used:
             reason = f"unknown prefix {used[1] or ''}: (not declared by PREFIX)"
-    return f"line {line}, column {column}: {reason}"
+    return f"line {line}, column {column}: {_one_line(reason)}"
+
+
+def _one_line(reason: str) -> str:
+    """Oxigraph lists every token it would have accepted, Unicode ranges over several
+    lines; the first few, on one line, are what a person can act on."""
+    reason = " ".join(reason.split())
+    if len(reason) <= REASON_CHARS:
+        return reason
+    return reason[:REASON_CHARS].rsplit(", ", 1)[0] + ", …"
+
+
+REASON_CHARS = 160
 
 
 def make_engine(name: str, dataset: Dataset, **settings) -> QueryEngine:
