@@ -34,6 +34,7 @@ The union default graph, ``default-graph-uri`` and ``named-graph-uri`` map to
 
 import os
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -242,13 +243,16 @@ class BuildStore:
         else:
             self._store = disk
         self._inherited: list[ox.Store] = []
+        self._reopening = threading.Lock()
 
     @property
     def store(self) -> ox.Store:
         if not self.in_memory and os.getpid() != self._pid:
-            self._inherited.append(self._store)
-            self._store = open_store(self.folder)
-            self._pid = os.getpid()
+            with self._reopening:  # the evaluation process's threads share one opening
+                if os.getpid() != self._pid:
+                    self._inherited.append(self._store)
+                    self._store = open_store(self.folder)
+                    self._pid = os.getpid()
         return self._store
 
 

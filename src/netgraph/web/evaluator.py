@@ -1,28 +1,37 @@
-"""Evaluating queries in a small pool of worker processes, with a time limit.
+"""Evaluating queries in one evaluation process with a thread per query slot, with a time limit.
 
-Python cannot interrupt a thread, and rdflib evaluates in pure Python, so a
-runaway query (a cartesian product over the whole dataset) would hold a thread
-and a core for as long as it likes. Here every query runs in a **worker
-process** instead:
+Python cannot interrupt a thread, and neither Oxigraph nor rdflib can be told
+to stop a query, so a runaway query (a cartesian product over the whole
+dataset) would hold a core for as long as it likes. Here every query runs in
+the **evaluation process** instead, which the server can kill:
 
-- A worker is made with ``os.fork()``: it shares the loaded, read-only dataset
-  with the server copy-on-write (the heap is ``gc.freeze()``-d first, so the
+- It is made with ``os.fork()``: it shares the loaded, read-only dataset with
+  the server copy-on-write (the heap is ``gc.freeze()``-d first, so the
   collector does not touch and copy it), closes every inherited file
-  descriptor but its own socket (never a client's connection), ignores
+  descriptor but its own sockets (never a client's connection), ignores
   Ctrl+C (the server stops it), refuses outbound connections
   (:func:`netgraph.web.security.forbid_network`) and, if configured, limits
-  its address space so that a query that needs too much memory fails alone.
-- A request takes an idle worker (waiting at most ``queue_timeout`` seconds,
+  its address space so that queries that need too much memory fail there.
+- It runs one thread per query slot (``workers``), each serving one socket
+  pair. Threads, not one process per slot, so that the slots share one copy
+  of the build's store and its caches: an on-disk Oxigraph store (RocksDB)
+  grows by about 100 MiB of caches in each process that reads it at a million
+  triples. Oxigraph releases the GIL while it evaluates, so the slots evaluate
+  in parallel; the rdflib engine, pure Python, does not.
+- A request takes an idle slot (waiting at most ``queue_timeout`` seconds,
   and only if fewer than ``queue_size`` requests wait already: else ``503``
-  with ``Retry-After``), sends it the job over a socket pair and waits for the
-  reply, already serialised to bytes, at most ``timeout`` seconds.
-- A query still running after :data:`SLOW` seconds has its worker's CPU
-  priority lowered (nice 10), so that ordinary queries in the other workers
-  keep the CPU; afterwards the priority is restored, or, where the system does
-  not allow that, the worker is replaced.
-- Past the time limit the worker is stopped (SIGTERM, then SIGKILL after
+  with ``Retry-After``), sends it the job and waits for the reply, already
+  serialised to bytes, at most ``timeout`` seconds.
+- A query still running after :data:`SLOW` seconds has its thread's CPU
+  priority lowered (nice 10; Linux keeps a nice value per thread), so that
+  ordinary queries in the other slots keep the CPU; afterwards the priority
+  is restored, or, where the system does not allow that, the thread is
+  retired and a fresh one takes over its slot.
+- Past the time limit the process is stopped (SIGTERM, then SIGKILL after
   :data:`GRACE` seconds), reaped, and a fresh one forked in its place; the
-  client gets ``504``. All the worker's memory goes with it.
+  client gets ``504``. All the process's memory goes with it. Queries of the
+  other slots that were stopped with it are sent again, once, to the new
+  process, within what is left of their own time limit.
 
 So at most ``workers`` queries evaluate at once, whatever the number of HTTP
 threads. ``workers=0`` evaluates in the request thread instead, without a time
@@ -58,14 +67,18 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "netgraph.evaluator"
 GRACE = 0.5
-"""Seconds a worker past the time limit has to exit on SIGTERM before SIGKILL."""
+"""Seconds the process past the time limit has to exit on SIGTERM before SIGKILL."""
 SLOW = 1.0
-"""Seconds after which a query counts as slow: its worker runs at a lower CPU priority
-(nice 10) from then on, so ordinary queries in the other workers keep the CPU."""
+"""Seconds after which a query counts as slow: its thread runs at a lower CPU priority
+(nice 10) from then on, so ordinary queries in the other slots keep the CPU."""
 SLOW_NICENESS = 10
 RETRY_AFTER = "2"
+HELLO_SECONDS = 10.0
+"""How long a slot's new thread may take to report its thread id."""
 _LAST = "last reply"
-"""Tags a worker's reply after which it exits (the server replaces it at once)."""
+"""Tags a reply after which the process is to be replaced (the server does so at once)."""
+_RETIRE = ("retire",)
+"""The job that ends a slot's thread; the process starts a fresh one for the slot."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,8 @@ class Limits:
     queue_size: int = limits.QUEUE_SIZE
     queue_timeout: float = limits.QUEUE_TIMEOUT_SECONDS
     memory_mb: int = limits.WORKER_MEMORY_MB
-    """Address space a worker may add to what it inherits, in MiB; 0 is no limit."""
+    """Address space each slot adds to what the evaluation process may use beyond what
+    it inherits, in MiB; 0 is no limit."""
 
 
 @dataclass
@@ -132,49 +146,75 @@ def _run_job(engine: QueryEngine, job: tuple):
     raise ValueError(f"unknown job {kind!r}")
 
 
-# --- One worker process --------------------------------------------------------------------
+# --- The evaluation process ----------------------------------------------------------------
 
 
-class _Worker:
-    def __init__(self, engine: QueryEngine, memory_mb: int):
-        ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            status = 1
-            try:
-                ours.close()
-                _worker_main(engine, theirs.detach(), memory_mb)
-                status = 0
-            finally:
-                os._exit(status)
-        theirs.close()
-        self.pid = pid
-        self.connection = Connection(ours.detach())
+class _Slot:
+    """One query slot: a socket pair to the thread that serves it in the evaluation process."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.thread_id: int | None = None
+        """The native id of the thread serving this slot, which it sends when it starts."""
         self.slowed = False
-        self.exit_signal: int | None = None
-        """The signal that ended the process, once reaped (SIGABRT: Oxigraph out of memory)."""
 
     def call(self, job: tuple, timeout: float):
-        """The job's result; TimeoutError past ``timeout``, EOFError/OSError if the worker died."""
+        """The job's result; TimeoutError past ``timeout``, EOFError/OSError if the process died."""
+        self._await_thread()
         self.connection.send(job)
-        if not self.connection.poll(min(SLOW, timeout)):
+        if not self.connection.poll(max(min(SLOW, timeout), 0)):
             if timeout <= SLOW:
                 raise TimeoutError
             self.slowed = True
             with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self.pid, SLOW_NICENESS)
+                os.setpriority(os.PRIO_PROCESS, self.thread_id, SLOW_NICENESS)
             if not self.connection.poll(timeout - SLOW):
                 raise TimeoutError
         return self.connection.recv()
 
-    def restore_priority(self) -> bool:
-        """Back to the normal priority, if this process may (else it is replaced)."""
-        try:
-            os.setpriority(os.PRIO_PROCESS, self.pid, os.getpriority(os.PRIO_PROCESS, 0))
-        except OSError:
-            return False
+    def _await_thread(self) -> None:
+        if self.thread_id is None:
+            if not self.connection.poll(HELLO_SECONDS):
+                raise OSError("the evaluation thread did not start")
+            self.thread_id = self.connection.recv()
+
+    def restore_priority(self) -> None:
+        """Back to the normal priority; where this process may not, a fresh thread."""
         self.slowed = False
-        return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.thread_id, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            self.thread_id = None
+            with contextlib.suppress(OSError):  # else the process has gone: no thread to retire
+                self.connection.send(_RETIRE)
+
+
+class _Evaluator:
+    """The evaluation process, forked with one socket pair per slot."""
+
+    def __init__(self, engine: QueryEngine, slots: int, memory_mb: int):
+        pairs = [socket.socketpair() for _ in range(slots)]
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                for ours, _ in pairs:
+                    ours.close()
+                _evaluator_main(engine, [theirs.detach() for _, theirs in pairs], memory_mb)
+                status = 0
+            finally:
+                os._exit(status)
+        self.pid: int | None = pid
+        self.slots = []
+        for ours, theirs in pairs:
+            theirs.close()
+            self.slots.append(_Slot(Connection(ours.detach())))
+        self.exit_signal: int | None = None
+        """The signal that ended the process, once reaped (SIGABRT: Oxigraph out of memory)."""
+        self.in_flight = 0
+        """Jobs sent and not yet answered (the pool's lock guards it)."""
+        self.stopped = False
+        """Whether the pool stopped it for one query's sake (the pool's lock guards it)."""
 
     def alive(self) -> bool:
         try:
@@ -187,7 +227,8 @@ class _Worker:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        self.connection.close()
+        for slot in self.slots:
+            slot.connection.close()
         for sig, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, 5.0)):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
@@ -204,40 +245,62 @@ class _Worker:
                 time.sleep(0.01)
 
 
-def _worker_main(engine: QueryEngine, fd: int, memory_mb: int) -> None:
+def _evaluator_main(engine: QueryEngine, fds: list[int], memory_mb: int) -> None:
     for other in _open_fds():
-        if other > 2 and other != fd:
+        if other > 2 and other not in fds:
             with contextlib.suppress(OSError):
-                os.close(other)  # the listening socket, clients' connections, other workers'
+                os.close(other)  # the listening socket, clients' connections
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     security.forbid_network()
+    ended: queue.Queue[Connection | None] = queue.Queue()
+    """What each slot's thread leaves when it ends: its connection, to be served by a
+    fresh thread, or None when the slot is done (the server has gone)."""
+    for fd in fds:
+        _start_thread(engine, Connection(fd), ended)
     if memory_mb > 0:
-        _limit_memory(memory_mb)
-    connection = Connection(fd)
-    while True:
-        try:
+        _limit_memory(memory_mb * len(fds))  # after the threads' stacks are mapped
+    serving = len(fds)
+    while serving:
+        connection = ended.get()
+        if connection is None:
+            serving -= 1
+        else:
+            _start_thread(engine, connection, ended)  # at this thread's (normal) priority
+
+
+def _start_thread(engine: QueryEngine, connection: Connection, ended: queue.Queue) -> None:
+    thread = threading.Thread(
+        target=_serve_slot, args=(engine, connection, ended), name="slot", daemon=True
+    )
+    thread.start()
+
+
+def _serve_slot(engine: QueryEngine, connection: Connection, ended: queue.Queue) -> None:
+    try:
+        connection.send(threading.get_native_id())
+        while True:
             job = connection.recv()
-        except (EOFError, OSError):
-            return  # the server has gone
-        try:
-            result = _run_job(engine, job)
-        except MemoryError:
-            result = error_reply(
-                ProtocolError(
-                    503,
-                    f"the query needed more memory than this endpoint's limit ({memory_mb} MiB)",
+            if job == _RETIRE:
+                ended.put(connection)
+                return
+            try:
+                result = _run_job(engine, job)
+            except MemoryError:
+                result = (_LAST,)  # the heap may be in pieces: the server starts afresh
+            except Exception as error:  # a bug must not end the slot silently
+                log.exception("evaluation failed")
+                result = error_reply(
+                    ProtocolError(400, f"the query could not be evaluated: {error}")
                 )
-            )
-            connection.send((_LAST, result))
-            return  # start afresh: the heap may be in pieces
-        except Exception as error:  # a bug must not kill the worker silently
-            log.exception("evaluation failed")
-            result = error_reply(ProtocolError(400, f"the query could not be evaluated: {error}"))
-        try:
             connection.send(result)
-        except (OSError, pickle.PicklingError, TypeError):
-            return
+    except (EOFError, OSError, pickle.PicklingError, TypeError):
+        pass  # the server has gone, or replaces this process
+    ended.put(None)
+
+
+def _memory_message(memory_mb: int) -> str:
+    return f"the query needed more memory than this endpoint's limit ({memory_mb} MiB)"
 
 
 def _open_fds() -> list[int]:
@@ -261,28 +324,30 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 class EvaluatorPool:
-    """Runs jobs on ``limits.workers`` worker processes; see the module docstring."""
+    """Runs jobs in the evaluation process, ``limits.workers`` at once; see the module docstring."""
 
     def __init__(self, engine: QueryEngine, limits: Limits = Limits()):
         self.engine = engine
         self.limits = limits
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self.process: _Evaluator | None = None
+        self._idle: queue.Queue[int] = queue.Queue()
         self._lock = threading.Lock()
         self._waiting = 0
         self._started = False
         self._closed = False
         self.timeouts = 0  # counters, for tests and the load report
         self.replaced = 0
-        weakref.finalize(self, _stop_all, self._all)
+        self.resent = 0
+        self._running: set[_Evaluator] = set()
+        weakref.finalize(self, _stop_all, self._running)
 
     def start(self, freeze: bool = False) -> None:
-        """Fork the workers now (the server calls this before it starts its threads).
+        """Fork the evaluation process now (the server calls this before it starts its threads).
 
         ``freeze`` moves every object into the collector's permanent generation
-        first, so collections (in the server and the workers) do not write to
-        the shared heap's pages and copy them; only for a process that serves
-        one application until it exits.
+        first, so collections (in the server and the evaluation process) do not
+        write to the shared heap's pages and copy them; only for a process that
+        serves one application until it exits.
         """
         with self._lock:
             if self._started or self.limits.workers <= 0:
@@ -290,18 +355,20 @@ class EvaluatorPool:
             self._started = True
             if freeze:
                 gc.freeze()
-            for _ in range(self.limits.workers):
-                self._idle.put(self._fork())
+            self.process = self._fork()
+            for index in range(self.limits.workers):
+                self._idle.put(index)
 
-    def _fork(self) -> _Worker:
-        worker = _Worker(self.engine, self.limits.memory_mb)
-        self._all.add(worker)
-        return worker
+    def _fork(self) -> _Evaluator:
+        process = _Evaluator(self.engine, self.limits.workers, self.limits.memory_mb)
+        self._running.add(process)
+        return process
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-        _stop_all(self._all)
+            self.process = None
+        _stop_all(self._running)
 
     def answer(self, operation: Operation, accept: str | None, endpoint_url: str) -> Reply:
         try:
@@ -315,7 +382,7 @@ class EvaluatorPool:
             result = self.run(("page", text, base, lang))
         except Refusal as refusal:
             raise ProtocolError(refusal.reply.status, refusal.reply.body.decode().strip()) from None
-        if isinstance(result, Reply):  # the worker ran out of memory
+        if isinstance(result, Reply):  # out of memory
             raise ProtocolError(result.status, result.body.decode().strip())
         if isinstance(result, tuple):
             raise ProtocolError(result[1], result[2])
@@ -328,42 +395,85 @@ class EvaluatorPool:
         if self._closed:
             raise _refusal(503, "the endpoint is shutting down", retry_after=True)
         self.start()
-        worker = self._take()
+        index = self._take()
+        deadline = time.monotonic() + self.limits.timeout
         try:
-            result = worker.call(job, self.limits.timeout)
-            if isinstance(result, tuple) and result and result[0] == _LAST:
-                worker = self._replace(worker)
-                return result[1]
-            if worker.slowed and not worker.restore_priority():
-                worker = self._replace(worker)
-            return result
-        except TimeoutError:
-            self.timeouts += 1
-            worker = self._replace(worker)
-            raise _refusal(
-                504,
-                f"the query ran longer than this endpoint's limit of {self.limits.timeout:g} s "
-                "and was stopped; narrow it down (more specific patterns, LIMIT) and try again",
-            ) from None
-        except (EOFError, OSError):
-            worker.stop()
-            aborted = worker.exit_signal == signal.SIGABRT
-            worker = self._replace(worker)
-            if aborted and self.limits.memory_mb > 0:
-                # Oxigraph (Rust) aborts the process when an allocation fails, where
-                # Python would raise MemoryError: the same answer, from outside.
-                raise _refusal(
-                    503,
-                    "the query needed more memory than this endpoint's limit "
-                    f"({self.limits.memory_mb} MiB)",
-                ) from None
-            raise _refusal(
-                503, "the query could not be evaluated: its worker stopped", retry_after=True
-            ) from None
+            return self._run_in_slot(index, job, deadline)
         finally:
-            self._idle.put(worker)
+            self._idle.put(index)
 
-    def _take(self) -> _Worker:
+    def _run_in_slot(self, index: int, job: tuple, deadline: float):
+        for attempt in (1, 2):
+            process = self._current()
+            slot = process.slots[index]
+            with self._lock:
+                process.in_flight += 1
+            try:
+                result = slot.call(job, deadline - time.monotonic())
+            except TimeoutError:
+                self.timeouts += 1
+                self._replace(process, stopped=True)
+                raise _refusal(
+                    504,
+                    f"the query ran longer than this endpoint's limit of "
+                    f"{self.limits.timeout:g} s and was stopped; narrow it down "
+                    "(more specific patterns, LIMIT) and try again",
+                ) from None
+            except (EOFError, OSError):
+                # Stopped for another slot's query, or ended by another's (Oxigraph
+                # aborts on a failed allocation): then this query is sent once more,
+                # to the fresh process. Alone in the process, it ended it itself.
+                with self._lock:
+                    innocent = process.stopped or process.in_flight > 1
+                self._replace(process)
+                if innocent and attempt == 1 and time.monotonic() < deadline:
+                    self.resent += 1
+                    continue
+                if process.exit_signal == signal.SIGABRT and self.limits.memory_mb > 0:
+                    # Oxigraph (Rust) aborts the process when an allocation fails, where
+                    # Python would raise MemoryError: the same answer, from outside.
+                    raise _refusal(503, _memory_message(self.limits.memory_mb)) from None
+                raise _refusal(
+                    503, "the query could not be evaluated: its process stopped", retry_after=True
+                ) from None
+            finally:
+                with self._lock:
+                    process.in_flight -= 1
+            if isinstance(result, tuple) and result and result[0] == _LAST:
+                self._replace(process, stopped=True)
+                return error_reply(ProtocolError(503, _memory_message(self.limits.memory_mb)))
+            if slot.slowed:
+                slot.restore_priority()
+            return result
+        raise AssertionError("unreachable")
+
+    def _current(self) -> _Evaluator:
+        """The evaluation process, a fresh one if it died while idle (e.g. the OOM killer)."""
+        process = self.process
+        if process is None or not process.alive():
+            self._replace(process)
+        if self.process is None:
+            raise _refusal(503, "the endpoint is shutting down", retry_after=True)
+        return self.process
+
+    def _replace(self, process: _Evaluator | None, stopped: bool = False) -> None:
+        """Stop ``process`` and fork its successor, unless another request did so already.
+
+        ``stopped``: for one query's sake (time or memory), so the others it ran were innocent.
+        """
+        with self._lock:
+            if self.process is not process:
+                return
+            if process is not None:
+                process.stopped = stopped
+            self.process = None if self._closed else self._fork()
+            if process is None:
+                return
+            self._running.discard(process)
+            self.replaced += 1
+        process.stop()  # outside the lock: other requests need not wait for it
+
+    def _take(self) -> int:
         with self._lock:
             if self._waiting >= self.limits.queue_size and self._idle.empty():
                 raise _refusal(
@@ -374,7 +484,7 @@ class EvaluatorPool:
                 )
             self._waiting += 1
         try:
-            worker = self._idle.get(timeout=self.limits.queue_timeout)
+            return self._idle.get(timeout=self.limits.queue_timeout)
         except queue.Empty:
             raise _refusal(
                 503,
@@ -385,21 +495,12 @@ class EvaluatorPool:
         finally:
             with self._lock:
                 self._waiting -= 1
-        if not worker.alive():  # e.g. killed by the kernel's OOM killer while idle
-            worker = self._replace(worker)
-        return worker
-
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.stop()
-        self._all.discard(worker)
-        self.replaced += 1
-        return self._fork()
 
 
-def _stop_all(workers: set) -> None:
-    for worker in list(workers):
-        worker.stop()
-    workers.clear()
+def _stop_all(processes: set) -> None:
+    for process in list(processes):
+        process.stop()
+    processes.clear()
 
 
 def current_pool() -> EvaluatorPool:
