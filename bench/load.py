@@ -12,13 +12,14 @@
    with a malformed query every ``--malformed-every`` requests;
 
 and reports throughput, latency percentiles of ordinary queries (unloaded vs
-loaded), counts by status, and the server's RSS (the server process and its
-evaluation workers) before and after the loaded phase.
+loaded), counts by status, and the RSS of the server process and of its
+evaluation process before and after the loaded phase.
 
 **Overhead** (``--overhead``): in this process, the same application evaluates
 each named query ``--repeat`` times in the request thread (``workers=0``) and
-in the worker pool; the median difference per query is what sending a job to a
-worker process and its serialised answer back costs.
+in the evaluation process, with the answer cache off; the median difference per
+query is what sending a job to the evaluation process and its serialised answer
+back costs.
 
 Loopback only; every loop is bounded in count and time.
 
@@ -100,10 +101,10 @@ class Client:
 
 
 def rss_kib(pid: int) -> tuple[int, int]:
-    """Resident memory (KiB) of the server process, and of its evaluation workers together.
+    """Resident memory (KiB) of the server process, and of its evaluation process.
 
-    A worker forked by a request thread is that thread's child, so every thread's
-    children are counted. Pages shared copy-on-write count in every process.
+    A replacement forked by a request thread is that thread's child, so every
+    thread's children are counted. Pages shared copy-on-write count in both.
     """
     children = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -182,9 +183,8 @@ def stop_server(process: subprocess.Popen) -> None:
 def measure_unloaded(port: int, texts: list[str], args) -> list[float]:
     unloaded = []
     client = Client(port, args.timeout + 30)
-    for query in texts:  # warm up: every worker parses each query once
-        for _ in range(args.workers):
-            client.ask(query)
+    for query in texts:  # warm up: the store's caches, the parsed queries
+        client.ask(query)
     for _ in range(args.rounds):
         for query in texts:
             status, seconds = client.ask(query)
@@ -287,7 +287,7 @@ def report(args, statuses, unloaded, ordinary, runaway_seconds, elapsed, rss) ->
     growth = (server_after - server_before) / server_before * 100 if server_before else 0.0
     print(
         f"server RSS: {server_before / 1024:.0f} MiB before, {server_after / 1024:.0f} MiB "
-        f"after ({growth:+.1f} %); workers' RSS (shared pages counted in each): "
+        f"after ({growth:+.1f} %); evaluation process's RSS (shared pages counted in both): "
         f"{workers_before / 1024:.0f} MiB before, {workers_after / 1024:.0f} MiB after"
     )
 
@@ -302,14 +302,18 @@ def overhead(args) -> None:
     texts = {query.name: query.text for query in named_queries(project)}
     texts = {"ASK {}": "ASK {}", **texts}
     medians: dict[str, dict[str, float]] = {}
-    for mode, workers in (("in-thread", 0), ("worker", args.workers)):
+    for mode, workers in (("in-thread", 0), ("process", args.workers)):
         app = create_app(
-            {"NETGRAPH_ROOT": args.root, "NETGRAPH_DATASET": dataset, "NETGRAPH_WORKERS": workers}
+            {
+                "NETGRAPH_ROOT": args.root,
+                "NETGRAPH_DATASET": dataset,
+                "NETGRAPH_WORKERS": workers,
+                "NETGRAPH_CACHE_BYTES": 0,  # every request evaluated, none answered from the cache
+            }
         )
         client = app.test_client()
         for name, text in texts.items():
-            for _ in range(args.workers):  # every worker has parsed it once
-                client.get("/sparql", query_string={"query": text})
+            client.get("/sparql", query_string={"query": text})  # warm up
             times = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
@@ -319,17 +323,17 @@ def overhead(args) -> None:
             medians.setdefault(name, {})[mode] = statistics.median(times) * 1000
         app.extensions[EXTENSION].close()
     print(f"median ms per query over {args.repeat} requests (Flask test client, no HTTP)")
-    print(f"{'query':42} {'in-thread':>10} {'worker':>10} {'overhead':>10}")
+    print(f"{'query':42} {'in-thread':>10} {'process':>10} {'overhead':>10}")
     deltas = []
     for name, by_mode in medians.items():
-        delta = by_mode["worker"] - by_mode["in-thread"]
+        delta = by_mode["process"] - by_mode["in-thread"]
         deltas.append(delta)
-        print(f"{name:42} {by_mode['in-thread']:10.2f} {by_mode['worker']:10.2f} {delta:+10.2f}")
+        print(f"{name:42} {by_mode['in-thread']:10.2f} {by_mode['process']:10.2f} {delta:+10.2f}")
     total_thread = sum(m["in-thread"] for m in medians.values())
-    total_worker = sum(m["worker"] for m in medians.values())
+    total_worker = sum(m["process"] for m in medians.values())
     print(
         f"median overhead {statistics.median(deltas):+.2f} ms per query; all queries "
-        f"{total_thread:.1f} ms in-thread vs {total_worker:.1f} ms in workers "
+        f"{total_thread:.1f} ms in-thread vs {total_worker:.1f} ms in the evaluation process "
         f"({(total_worker / total_thread - 1) * 100:+.1f} %)"
     )
 

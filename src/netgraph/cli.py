@@ -279,21 +279,21 @@ def publish_command(
     type=click.IntRange(1, 64),
     default=limits.WORKERS,
     show_default=True,
-    help="Evaluation processes: queries evaluated at once.",
+    help="Query slots (threads of the evaluation process): queries evaluated at once.",
 )
 @click.option(
     "--queue-size",
     type=click.IntRange(0, 1000),
     default=limits.QUEUE_SIZE,
     show_default=True,
-    help="Queries that may wait for a worker; more get 503.",
+    help="Queries that may wait for a query slot; more get 503.",
 )
 @click.option(
     "--queue-timeout",
     type=click.FloatRange(min=0),
     default=limits.QUEUE_TIMEOUT_SECONDS,
     show_default=True,
-    help="Seconds a query waits for a worker before 503.",
+    help="Seconds a query waits for a query slot before 503.",
 )
 @click.option(
     "--max-rows",
@@ -337,7 +337,7 @@ def publish_command(
     type=click.IntRange(min=0),
     default=limits.WORKER_MEMORY_MB,
     show_default=True,
-    help="MiB of memory a worker may add for one query (0: no limit).",
+    help="MiB of memory the evaluation process may add per query slot (0: no limit).",
 )
 @click.option(
     "--cache-size",

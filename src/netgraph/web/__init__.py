@@ -156,7 +156,7 @@ def _dataset(config: Mapping[str, Any], project: Project | None) -> Dataset:
 
 
 def _remote_engine(config: Mapping[str, Any], dataset: Dataset):
-    """The engine of ``NETGRAPH_STORE``, whose address alone passes the workers' network guard."""
+    """The engine of ``NETGRAPH_STORE``: its address alone passes the evaluation network guard."""
     from netgraph.remote_store import TIME_SHARE, RemoteEngine, address
 
     store = str(config["NETGRAPH_STORE"])

@@ -24,8 +24,8 @@ from netgraph.web import create_app
 from netgraph.web.evaluator import EXTENSION as POOL
 
 SPARE_THREADS = 4
-"""HTTP threads beyond the evaluation workers and their queue: for the page's static files,
-the service description and refusals, which never wait for a worker."""
+"""HTTP threads beyond the query slots and their queue: for the page's static files,
+the service description and refusals, which never wait for a slot."""
 
 LOOP_ROUND = 0.05
 """Seconds a test server's loop waits for events before it checks whether to stop."""
@@ -48,7 +48,7 @@ def serve(
     config = {"NETGRAPH_ROOT": root, "NETGRAPH_DIST": dist, "NETGRAPH_LOAD": tuple(load)}
     app = create_app({**config, **(limits or {})})
     pool = app.extensions[POOL]
-    pool.start(freeze=True)  # fork the workers while this process has one thread
+    pool.start(freeze=True)  # fork the evaluation process while this one has one thread
     try:
         server = _create_server(app, host, port)
         if threading.current_thread() is threading.main_thread():
@@ -57,7 +57,7 @@ def serve(
         announce(f"query page: {_url(host, server.effective_port)}/")
         server.run()  # returns after Ctrl+C or SIGTERM, once the worker threads have stopped
     finally:
-        pool.close()  # also when the port is taken: no worker outlives the server
+        pool.close()  # also when the port is taken: no evaluation process outlives the server
 
 
 def _exit(signum, frame) -> None:
