@@ -2,6 +2,7 @@
 Python copy of the data, the same bytes as serving the parsed build."""
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,6 +11,7 @@ import rdflib
 from rdflib import Dataset, URIRef
 from rdflib.plugins.stores.memory import Memory
 
+from netgraph import engines
 from netgraph.engines import StoreView, store_dataset, triples_per_predicate
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, GRAPH_DATA
@@ -103,19 +105,45 @@ def test_pages_and_metadata_from_the_store_are_those_of_the_parsed_build(serve, 
     )
 
 
-def test_the_store_answers_in_the_forked_workers(serve):
-    """The workers close every inherited descriptor, the store's too: each opens it again."""
+def test_the_store_answers_in_the_evaluation_process(serve):
+    """The evaluation process closes every inherited descriptor, the store's too, and opens
+    it again, once for all its query slots."""
     app = serve(NETGRAPH_WORKERS=2)
     pool = app.extensions[POOL]
     pool.start()
     client = app.test_client()
     expected = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"})
-    for _ in range(4):  # both workers, twice
+    for _ in range(4):  # both slots, twice
         answer = client.get(
             "/sparql", query_string={"query": COUNT + " # again"}, headers={"Accept": "text/csv"}
         )
         assert (answer.status_code, answer.data) == (200, expected.data)
     assert pool.replaced == 0
+
+
+def test_the_query_slots_share_one_opening_of_a_store_on_disk(serve, built_store_dist, monkeypatch):
+    """RocksDB's caches grow in every process that opens the store: the evaluation process
+    opens it once, whichever of its slots evaluates."""
+    monkeypatch.setattr(engines, "store_bytes", lambda folder: engines.IN_MEMORY_UP_TO + 1)
+    app = serve(NETGRAPH_WORKERS=2, NETGRAPH_CACHE_BYTES=0)
+    pool = app.extensions[POOL]
+    pool.start()
+    queries = [COUNT + f" # {i}" for i in range(8)]
+    with ThreadPoolExecutor(2) as executor:  # both slots, at once
+        answers = list(
+            executor.map(
+                lambda query: app.test_client().get(
+                    "/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}
+                ),
+                queries,
+            )
+        )
+    assert {(answer.status_code, answer.data) for answer in answers} == {(200, b"n\r\n10\r\n")}
+    folder = built_store_dist / "oxigraph"
+    opened = [str(link.readlink()) for link in Path(f"/proc/{pool.process.pid}/fd").iterdir()]
+    tables = sorted(path.name for path in folder.glob("*.sst"))
+    assert tables  # a store on disk, read by RocksDB
+    assert sorted(Path(path).name for path in opened if path.endswith(".sst")) == tables
 
 
 def test_pattern_matches_and_sizes_are_those_of_the_parsed_build(built_store_dist):
