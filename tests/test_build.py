@@ -14,7 +14,14 @@ from rdflib.compare import isomorphic
 
 import netgraph.atomic_dir
 import netgraph.build
-from netgraph.build import CHECKSUMS, STORE_DIR, named_graphs, render_outputs, run_build
+from netgraph.build import (
+    CHECKSUMS,
+    STATISTICS_FILE,
+    STORE_DIR,
+    named_graphs,
+    render_outputs,
+    run_build,
+)
 from netgraph.loading import load_project
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from netgraph.project import Project
@@ -91,7 +98,7 @@ def build_in_subprocess(root: Path, out: Path, seed: str) -> dict[str, bytes]:
 def test_builds_are_byte_identical_across_hash_seeds(fixture_root: Path, tmp_path: Path):
     first = build_in_subprocess(fixture_root, tmp_path / "first", "1")
     second = build_in_subprocess(fixture_root, tmp_path / "second", "2")
-    assert list(first) == FILES
+    assert list(first) == sorted([*FILES, STATISTICS_FILE])
     assert first == second
 
 
@@ -101,7 +108,9 @@ def test_the_command_writes_the_store_unless_told_not_to(
     with_store, without = tmp_path / "with", tmp_path / "without"
     assert run_cli("build", "--root", fixture_root, "--out", with_store).exit_code == 0
     assert run_cli("build", "--root", fixture_root, "--out", without, "--no-store").exit_code == 0
-    assert sorted(p.name for p in with_store.iterdir()) == sorted([*FILES, STORE_DIR])
+    assert sorted(p.name for p in with_store.iterdir()) == sorted(
+        [*FILES, STORE_DIR, STATISTICS_FILE]
+    )
     assert sorted(p.name for p in without.iterdir()) == FILES
     listed = [line.split("  ")[1] for line in (with_store / CHECKSUMS).read_text().splitlines()]
     assert listed == sorted(set(FILES) - {CHECKSUMS})

@@ -104,7 +104,7 @@ def test_build_reports_what_it_wrote(run_cli, fixture_root: Path, tmp_path: Path
     assert result.exit_code == 0
     assert result.stdout.startswith(
         f"wrote {tmp_path / 'out'}: netgraph.trig, data.ttl, data.nt, data.jsonld, "
-        "inferred.ttl, SHA256SUMS, oxigraph/ ("
+        "inferred.ttl, SHA256SUMS, oxigraph/, statistics.json ("
     )
     assert result.stderr == "validation: violation: 0, warning: 1, info: 0\n"
 

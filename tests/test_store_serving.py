@@ -11,11 +11,14 @@ import rdflib
 from rdflib import Dataset, URIRef
 from rdflib.plugins.stores.memory import Memory
 
-from netgraph import engines
-from netgraph.engines import StoreView, store_dataset, triples_per_predicate
+from netgraph import dataset_metadata, engines
+from netgraph.build import STATISTICS_FILE
+from netgraph.dataset_metadata import count_statistics, read_statistics, write_statistics
+from netgraph.engines import StoreView, open_store, store_dataset, triples_per_predicate
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, GRAPH_DATA
 from netgraph.project import Project
+from netgraph.web import create_app
 from netgraph.web import dataset as web_dataset
 from netgraph.web.dataset import built_dataset, load_files
 from netgraph.web.evaluator import EXTENSION as POOL
@@ -171,3 +174,45 @@ def test_a_triple_several_graphs_hold_is_counted_once():
         URIRef("http://example.org/p"): 1,
         URIRef("http://example.org/q"): 1,
     }
+
+
+def test_the_build_keeps_its_stores_statistics_beside_it(built_store_dist, tmp_path):
+    kept = built_store_dist / STATISTICS_FILE
+    assert read_statistics(kept) == count_statistics(open_store(built_store_dist / "oxigraph"))
+    assert read_statistics(kept).triples == len(open_store(built_store_dist / "oxigraph"))
+    again = tmp_path / "dist"
+    shutil.copytree(built_store_dist / "oxigraph", again / "oxigraph")
+    write_statistics(again / "oxigraph")
+    assert (again / STATISTICS_FILE).read_bytes() == kept.read_bytes()  # same data, same bytes
+
+
+def test_serving_a_build_reads_its_statistics_instead_of_counting(
+    serve, built_store_dist, tmp_path, make_app, monkeypatch
+):
+    counted_dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, counted_dist, ignore=shutil.ignore_patterns(STATISTICS_FILE))
+    counted = make_app(NETGRAPH_DATASET=None, NETGRAPH_DIST=counted_dist).test_client()
+    turtle = {"Accept": "text/turtle"}
+    expected = counted.get("/.well-known/void", headers=turtle)
+    assert expected.status_code == 200
+
+    def refuse(store):
+        raise AssertionError("counted, not read")
+
+    monkeypatch.setattr(dataset_metadata, "count_statistics", refuse)
+    client = serve().test_client()
+    for path in ("/.well-known/void", "/catalog"):
+        response = client.get(path, headers=turtle)
+        assert response.status_code == 200, path
+    assert client.get("/.well-known/void", headers=turtle).data == expected.data
+
+
+def test_a_broken_statistics_file_stops_start_up_with_its_name(built_store_dist, tmp_path):
+    dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, dist)
+    (dist / STATISTICS_FILE).write_text('{"triples": 1}', encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        create_app({"NETGRAPH_DIST": dist, "NETGRAPH_WORKERS": 0})
+    assert str(raised.value) == (
+        f"{dist / STATISTICS_FILE}: not the statistics of a build: 'entities'"
+    )

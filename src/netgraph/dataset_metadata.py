@@ -34,7 +34,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
-from netgraph.build import CHECKSUMS
+from netgraph.build import CHECKSUMS, STATISTICS_FILE
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.namespaces import ORG as ORG_NS
@@ -271,12 +271,28 @@ class Statistics:
 _DATE_TYPES = (XSD.gYear, XSD.gYearMonth, XSD.date, XSD.dateTime)
 
 
-def statistics(dataset: Dataset) -> Statistics:
-    """Counted by Oxigraph's aggregates: on the build's store when that is what is served,
-    else on a copy of the (small) dataset given in memory; no triple is read into Python."""
+def kept_statistics(dataset: Dataset) -> Statistics | None:
+    """Those the build kept beside its store, when that store is what ``dataset`` reads."""
     from netgraph import engines  # which imports the web package, which imports this module
 
-    store = engines.opened(engines.oxigraph_of(dataset))
+    view = dataset.store
+    if isinstance(view, engines.StoreView):
+        kept = view.build.folder.parent / STATISTICS_FILE
+        if kept.is_file():
+            return read_statistics(kept)
+    return None
+
+
+def statistics(dataset: Dataset) -> Statistics:
+    """Counted on the build's store, or on an in-memory copy of a (small) dataset."""
+    from netgraph import engines
+
+    return count_statistics(engines.opened(engines.oxigraph_of(dataset)))
+
+
+def count_statistics(store) -> Statistics:
+    """Counted by Oxigraph's aggregates: no triple is read into Python."""
+    from netgraph import engines
 
     def rows(query: str, **options):
         return [
@@ -312,6 +328,55 @@ def statistics(dataset: Dataset) -> Statistics:
         earliest=dates[0] if dates else None,
         latest=dates[-1] if dates else None,
     )
+
+
+def write_statistics(store_folder: Path) -> None:
+    """Count the statistics of the store in ``store_folder`` and keep them beside it
+    (:data:`STATISTICS_FILE`), in one order, so that unchanged data gives the same bytes."""
+    from netgraph import engines
+
+    counted = count_statistics(engines.open_store(store_folder))
+    document = {
+        "triples": counted.triples,
+        "entities": counted.entities,
+        "distinct_subjects": counted.distinct_subjects,
+        "distinct_objects": counted.distinct_objects,
+        "classes": {str(iri): n for iri, n in counted.classes.items()},
+        "properties": {str(iri): n for iri, n in counted.properties.items()},
+        "graph_triples": counted.graph_triples,
+        "earliest": _date_document(counted.earliest),
+        "latest": _date_document(counted.latest),
+    }
+    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    (store_folder.parent / STATISTICS_FILE).write_text(text, encoding="utf-8")
+
+
+def read_statistics(path: Path) -> Statistics:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return Statistics(
+            triples=document["triples"],
+            entities=document["entities"],
+            distinct_subjects=document["distinct_subjects"],
+            distinct_objects=document["distinct_objects"],
+            classes={URIRef(iri): n for iri, n in document["classes"].items()},
+            properties={URIRef(iri): n for iri, n in document["properties"].items()},
+            graph_triples=document["graph_triples"],
+            earliest=_date_literal(document["earliest"]),
+            latest=_date_literal(document["latest"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise InputError(f"{path}: not the statistics of a build: {error}") from None
+
+
+def _date_document(date: Literal | None) -> dict | None:
+    return None if date is None else {"value": str(date), "datatype": str(date.datatype)}
+
+
+def _date_literal(document: dict | None) -> Literal | None:
+    if document is None:
+        return None
+    return Literal(document["value"], datatype=URIRef(document["datatype"]))
 
 
 _PER_CLASS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"

@@ -1,7 +1,8 @@
 """``/.well-known/void`` and ``/catalog``: the dataset described in VoID and in DCAT.
 
-The statistics are counted once, when first asked for, from the dataset being
-served (by Oxigraph, :func:`netgraph.dataset_metadata.statistics`); the
+The statistics are those the build kept beside its store, read at start-up, or
+else counted once, when first asked for, from the dataset being served (by
+Oxigraph, :func:`netgraph.dataset_metadata.statistics`); the
 documents are written per request, because their URLs (endpoint, dumps,
 catalog) name the host the client used, like the service description does.
 Both are offered as Turtle, JSON-LD, RDF/XML and N-Triples by content
@@ -30,6 +31,7 @@ from netgraph.dataset_metadata import (
     Statistics,
     Urls,
     catalog_graph,
+    kept_statistics,
     load_metadata,
     metadata_dir,
     serialize,
@@ -49,18 +51,19 @@ DEFAULT_PROFILE = next(iter(PROFILES.values()))
 
 
 class Metadata:
-    """The metadata source, and the dataset's statistics, computed on first use.
+    """The metadata source, and the dataset's statistics: the build's, or counted on first use.
 
     Counting takes a fraction of a second on the real data and seconds on a large
-    build; doing it lazily keeps start-up quick, and applications that never
-    publish (most tests) never count.
+    dataset given as files; doing it lazily keeps start-up quick, and
+    applications that never publish (most tests) never count. A broken
+    statistics file stops start-up, like a broken dump.
     """
 
     def __init__(self, dataset: Dataset, source: Graph | None):
         self.source = source
         """``metadata/*.ttl``; None when no project is at hand."""
         self._dataset = dataset
-        self._statistics: Statistics | None = None
+        self._statistics: Statistics | None = kept_statistics(dataset)
         self._lock = Lock()
 
     @property
