@@ -19,9 +19,7 @@ from netgraph.web.server import running_server
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """A cartesian product over the whole dataset: over 10^11 solutions to count. A product of
 two (28 million) takes Oxigraph about 2 s, too close to the limits these tests set."""
-SLOW_BUT_FINITE = (
-    "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 3 4 5 6 } ?a ?b ?c . ?d a ?f }"
-)
+SLOW_BUT_FINITE = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 3 4 5 6 } ?a ?b ?c . ?d a ?f }"
 """About 1.7 s here: slow (past netgraph.web.evaluator.SLOW), within the limits set below."""
 ORDINARY = "SELECT ?network WHERE { ?network a ng:Network } ORDER BY ?network LIMIT 3"
 TIMEOUT = 1.5
@@ -299,9 +297,7 @@ def test_a_slow_query_runs_at_a_lower_priority_until_it_ends(make_app):
     assert_still_answers(client)
 
 
-def test_a_slowed_thread_that_cannot_be_restored_is_replaced_by_a_fresh_one(
-    make_app, monkeypatch
-):
+def test_a_slowed_thread_that_cannot_be_restored_is_replaced_by_a_fresh_one(make_app, monkeypatch):
     """Where the system does not let the server raise a thread's priority again, the slot
     gets a fresh thread at the normal priority."""
     app = make_app(NETGRAPH_QUERY_TIMEOUT=5.0, NETGRAPH_WORKERS=1)
@@ -325,3 +321,23 @@ def test_a_slowed_thread_that_cannot_be_restored_is_replaced_by_a_fresh_one(
     assert slot.thread_id not in (None, before)
     assert set(niceness_of_threads(pool.process.pid)) == {base}
     assert pool.replaced == 0
+
+
+def test_a_failure_in_evaluation_is_a_400_and_the_slot_serves_on(make_app, monkeypatch):
+    from netgraph.web import evaluator
+
+    real = evaluator._run_job
+
+    def failing(engine, job):
+        if job[0] == "answer" and "# fail here" in job[1].query:
+            raise RuntimeError("an unforeseen failure")
+        return real(engine, job)
+
+    monkeypatch.setattr(evaluator, "_run_job", failing)  # before the process is forked
+    app = make_app(NETGRAPH_WORKERS=1)
+    client = app.test_client()
+    response = sparql(client, ORDINARY + " # fail here")
+    assert response.status_code == 400
+    assert response.data == b"the query could not be evaluated: an unforeseen failure\n"
+    assert_still_answers(client)
+    assert app.extensions[EXTENSION].replaced == 0

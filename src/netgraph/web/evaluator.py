@@ -42,7 +42,6 @@ import contextlib
 import gc
 import logging
 import os
-import pickle
 import queue
 import resource
 import signal
@@ -277,26 +276,29 @@ def _start_thread(engine: QueryEngine, connection: Connection, ended: queue.Queu
 
 
 def _serve_slot(engine: QueryEngine, connection: Connection, ended: queue.Queue) -> None:
+    successor = None
     try:
         connection.send(threading.get_native_id())
         while True:
             job = connection.recv()
             if job == _RETIRE:
-                ended.put(connection)
+                successor = connection
                 return
-            try:
-                result = _run_job(engine, job)
-            except MemoryError:
-                result = (_LAST,)  # the heap may be in pieces: the server starts afresh
-            except Exception as error:  # a bug must not end the slot silently
-                log.exception("evaluation failed")
-                result = error_reply(
-                    ProtocolError(400, f"the query could not be evaluated: {error}")
-                )
-            connection.send(result)
-    except (EOFError, OSError, pickle.PicklingError, TypeError):
+            connection.send(_result_of(engine, job))
+    except (EOFError, OSError):
         pass  # the server has gone, or replaces this process
-    ended.put(None)
+    finally:  # whatever ended the thread, the process's main thread learns of it
+        ended.put(successor)
+
+
+def _result_of(engine: QueryEngine, job: tuple):
+    try:
+        return _run_job(engine, job)
+    except MemoryError:
+        return (_LAST,)  # the heap may be in pieces: the server starts afresh
+    except Exception as error:  # a bug must not end the slot silently
+        log.exception("evaluation failed")
+        return error_reply(ProtocolError(400, f"the query could not be evaluated: {error}"))
 
 
 def _memory_message(memory_mb: int) -> str:
