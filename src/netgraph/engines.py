@@ -1,12 +1,12 @@
 """The SPARQL engines behind the endpoint: embedded Oxigraph (default) and rdflib.
 
 Both implement one interface, :class:`netgraph.web.engine.QueryEngine`
-(``prepare``, ``evaluate``, ``labels``, ``answer``): the rdflib engine is that
+(``prepare``, ``start``, ``evaluate``, ``labels``, ``answer``): the rdflib engine is that
 class itself, the Oxigraph engine (:class:`OxigraphEngine`) is a subclass that
-replaces the two steps that touch the query, ``prepare`` and ``evaluate``.
+replaces the steps that touch the query, ``prepare``, ``start`` and ``evaluate``.
 Everything around them stays shared: protocol, content negotiation, the row
 and byte cut (``X-Netgraph-Truncated``), the writers of every result format
-(:mod:`netgraph.web.results`, fed with rdflib terms converted from Oxigraph's),
+(:mod:`netgraph.web.results`, which read SELECT rows in Oxigraph's terms as they are),
 the labels of the query page and the service description, which read the
 rdflib dataset the resource pages read.
 
@@ -24,9 +24,16 @@ Before anything is evaluated:
   worker's Python-level socket guard cannot stop. The check drops comments,
   strings and IRIs, undoes ``\\u`` escapes, and refuses any ``SERVICE``
   keyword left; a false alarm (e.g. ``ex:a.SERVICE``) is a 403, never a fetch.
-- The query is parsed by Oxigraph against an empty store (evaluation is lazy,
-  so this costs the parse only): a syntax error is a 400 with Oxigraph's line
-  and column (in the query as sent), an update a 403.
+- The query is parsed by Oxigraph: a syntax error is a 400 with Oxigraph's line
+  and column (in the query as sent), an update a 403. ``prepare`` parses against an
+  empty store (evaluation is lazy, so this costs the parse only); ``start``, the
+  protocol's way, parses with the evaluation itself on the real store, whose
+  SELECT and CONSTRUCT answers are lazy too: the form, which content negotiation
+  needs, is known before any row is read, and the query is parsed once.
+
+SELECT rows stay Oxigraph terms (:class:`OxigraphOutcome`): the writers read them
+as they are, and they become rdflib terms only for the query page and the command
+line, which ask for ``rows``.
 
 The union default graph, ``default-graph-uri`` and ``named-graph-uri`` map to
 ``use_default_graph_as_union``, ``default_graph`` and ``named_graphs``.
@@ -38,7 +45,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby, islice
 from pathlib import Path
 
@@ -53,6 +60,7 @@ from netgraph.build import STORE_DIR  # noqa: F401  (the build's store folder, r
 from netgraph.namespaces import PREFIXES
 from netgraph.sparql_protocol import ProtocolError
 from netgraph.web.engine import Outcome, QueryEngine, _is_update
+from netgraph.web.results import Row
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -73,10 +81,19 @@ _HIDING = re.compile(
 )
 _ANY_ESCAPE = re.compile(r"\\.", re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_KEYWORD = r"(?<![\w:?$]){}(?![\w:-])"
-_SERVICE = re.compile(_KEYWORD.format("SERVICE"), re.IGNORECASE)
-_FORM = re.compile(_KEYWORD.format(f"({'|'.join(_FORMS)})"), re.IGNORECASE)
-_FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
+# A keyword is not part of a prefixed name, a variable or a longer word.
+_NOT_BEFORE, _NOT_AFTER = r"[\w:?$]", r"[\w:-]"
+
+
+def _keyword(word: str) -> re.Pattern:
+    # The test of what comes before is made after the word: a pattern that starts with
+    # the word is searched several times faster (every query is searched twice).
+    return re.compile(rf"{word}(?<!{_NOT_BEFORE}.{{{len(word)}}})(?!{_NOT_AFTER})", re.IGNORECASE)
+
+
+_SERVICE = _keyword("SERVICE")
+_FROM = _keyword("FROM")
+_FORM = re.compile(rf"(?<!{_NOT_BEFORE})({'|'.join(_FORMS)})(?!{_NOT_AFTER})", re.IGNORECASE)
 _OPENING = re.compile(r"[{(\[]|[})\]]")
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 MAX_NESTING = 256
@@ -105,9 +122,13 @@ def _bare(text: str) -> str:
     """The query with comments, strings and IRIs blanked: what keywords are made of.
 
     Blanked twice over, with and without ``\\u`` escapes undone, since a parser may
-    apply them to the whole query (as the grammar says) or to strings and IRIs only.
+    apply them to the whole query (as the grammar says) or to strings and IRIs only;
+    once when there is none, since the two would be the same.
     """
-    return f"{_blanked(_unescaped(text))}\n{_blanked(text)}"
+    unescaped = _unescaped(text)
+    if unescaped == text:
+        return _blanked(text)
+    return f"{_blanked(unescaped)}\n{_blanked(text)}"
 
 
 def uses_service(text: str) -> bool:
@@ -126,12 +147,17 @@ def nesting(bare: str) -> int:
     return deepest
 
 
-def _form(text: str, result) -> str:
+def _too_deep(text: str) -> bool:
+    # No deeper than it has opening brackets: most queries are let through on that count.
+    return sum(map(text.count, "{([")) > MAX_NESTING and nesting(_blanked(text)) > MAX_NESTING
+
+
+def _form(bare: str, result) -> str:
     if isinstance(result, ox.QuerySolutions):
         return "SELECT"
     if isinstance(result, ox.QueryBoolean):
         return "ASK"
-    match = _FORM.search(_bare(text))
+    match = _FORM.search(bare)
     return "DESCRIBE" if match and match[1].upper() == "DESCRIBE" else "CONSTRUCT"
 
 
@@ -144,13 +170,22 @@ class OxigraphQuery:
     form: str
     has_dataset: bool = False
     """Whether the query names its own dataset (FROM, FROM NAMED): then no union default."""
+    started: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | None = field(
+        default=None, compare=False
+    )
+    """Oxigraph's (lazy) answer when :meth:`OxigraphEngine.start` began the evaluation:
+    ``evaluate`` reads it, once, instead of running the query again."""
 
 
 # --- Terms --------------------------------------------------------------------------
 
 
+_WRITABLE = frozenset({ox.NamedNode, ox.BlankNode, ox.Literal, type(None)})
+
+
 def to_rdflib(term):
-    """An Oxigraph term as the rdflib term the writers and the query page expect."""
+    """An Oxigraph term as the rdflib term the query page, graph answers and rdflib's API
+    expect."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -432,26 +467,51 @@ class OxigraphEngine(QueryEngine):
         return query.form
 
     def prepare(self, text: str, base: str) -> OxigraphQuery:
+        return self._parsed(text, base, self._empty)
+
+    def start(
+        self,
+        text: str,
+        base: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> OxigraphQuery:
+        return self._parsed(text, base, self.store, default_graph_uris, named_graph_uris)
+
+    def _parsed(
+        self,
+        text: str,
+        base: str,
+        store: ox.Store,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> OxigraphQuery:
+        """The query checked, then parsed by ``store.query``, whose answer is kept as
+        ``started`` unless ``store`` is the empty one (a parse only)."""
         self._check_length(text)
         bare = _bare(text)
         if _SERVICE.search(bare):
             raise ProtocolError(
                 403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
             )
-        if nesting(_blanked(text)) > MAX_NESTING:
+        if _too_deep(text):
             raise ProtocolError(400, "malformed query: nested too deeply")
         full = f"{PROLOGUE}\n{text}"
+        has_dataset = _FROM.search(bare) is not None
         try:
-            parsed = self._empty.query(full, base_iri=base or None)
+            result = store.query(
+                full, **_options(base, has_dataset, default_graph_uris, named_graph_uris)
+            )
         except SyntaxError as error:
             if _is_update(text):
                 raise ProtocolError(
                     403, "this endpoint is read-only: SPARQL Update is not accepted"
                 ) from None
             raise ProtocolError(400, f"malformed query, {_position(str(error), text)}") from None
-        except (ValueError, OSError) as error:
-            raise ProtocolError(400, f"malformed query: {error}") from None
-        return OxigraphQuery(full, base, _form(text, parsed), _FROM.search(bare) is not None)
+        except (ValueError, OSError, RuntimeError) as error:
+            raise _not_evaluated(error) from None
+        started = None if store is self._empty else result
+        return OxigraphQuery(full, base, _form(bare, result), has_dataset, started)
 
     def evaluate(
         self,
@@ -459,37 +519,63 @@ class OxigraphEngine(QueryEngine):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> Outcome:
-        options: dict = {"base_iri": query.base or None}
-        if default_graph_uris or named_graph_uris:
-            # The protocol's dataset replaces FROM and FROM NAMED; what it leaves out is empty.
-            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
-        elif not query.has_dataset:
-            options["use_default_graph_as_union"] = True
         started = time.perf_counter()
         try:
-            result = self.store.query(query.text, **options)
+            result = query.started
+            if result is None:
+                options = _options(
+                    query.base, query.has_dataset, default_graph_uris, named_graph_uris
+                )
+                result = self.store.query(query.text, **options)
             outcome = to_outcome(query.form, result, self.max_rows + 1)
         except MemoryError:
             raise
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
-            raise ProtocolError(
-                400, f"the query could not be evaluated: {type(error).__name__}: {error}"
-            ) from None
+            raise _not_evaluated(error) from None
         return self._finished(outcome, started)
 
 
+def _options(
+    base: str,
+    has_dataset: bool,
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+) -> dict:
+    """``Store.query``'s keyword arguments for the query's dataset."""
+    options: dict = {"base_iri": base or None}
+    if default_graph_uris or named_graph_uris:
+        # The protocol's dataset replaces FROM and FROM NAMED; what it leaves out is empty.
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph_uris]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graph_uris]
+    elif not has_dataset:
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def _not_evaluated(error: Exception) -> ProtocolError:
+    return ProtocolError(400, f"the query could not be evaluated: {type(error).__name__}: {error}")
+
+
+class OxigraphOutcome(Outcome):
+    """An Outcome whose SELECT rows are Oxigraph's terms, which the writers read as they
+    are: converting each to rdflib's costs several microseconds a term."""
+
+    @property
+    def rows(self) -> list[Row]:
+        return [tuple(map(to_rdflib, row)) for row in self.solutions]
+
+
 def to_outcome(form: str, result, most: int) -> Outcome:
-    """Oxigraph's answer (solutions, boolean or triples) as an Outcome of rdflib terms,
-    at most ``most`` rows or triples read: the remote store's answers, parsed by
-    pyoxigraph, take the same way."""
-    outcome = Outcome(form)
+    """Oxigraph's answer (solutions, boolean or triples) as an Outcome, at most ``most``
+    rows or triples read: the remote store's answers, parsed by pyoxigraph, take the
+    same way. Rows keep Oxigraph's terms (:class:`OxigraphOutcome`); a graph is rdflib's."""
+    outcome = OxigraphOutcome(form)
     if isinstance(result, ox.QuerySolutions):
-        names = [variable.value for variable in result.variables]
-        outcome.variables = [Variable(name) for name in names]
-        outcome.rows = [
-            tuple(to_rdflib(solution[name]) for name in names) for solution in islice(result, most)
-        ]
+        outcome.variables = [Variable(variable.value) for variable in result.variables]
+        outcome.solutions = [tuple(solution) for solution in islice(result, most)]
+        for row in outcome.solutions:
+            if not _WRITABLE.issuperset(map(type, row)):
+                raise ValueError(f"unsupported term in {row!r}")  # RDF 1.2 triple terms
     elif isinstance(result, ox.QueryBoolean):
         outcome.boolean = bool(result)
     else:

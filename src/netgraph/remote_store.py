@@ -7,7 +7,7 @@ sent, so the store never sees what the embedded engine would refuse, and a
 syntax error is the same 400. Only evaluation goes to the store, through the
 SPARQL Protocol (a form POST asking for SPARQL JSON results or N-Triples); the
 answer is parsed by pyoxigraph while it streams in and becomes the same
-:class:`~netgraph.web.engine.Outcome` of rdflib terms, so the writers, the row
+:class:`~netgraph.web.engine.Outcome` as the embedded engine's, so the writers, the row
 and byte limits, the pool, the cache and the query page are unchanged. Labels
 and the service description still come from the locally built dataset.
 

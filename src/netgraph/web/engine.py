@@ -99,16 +99,22 @@ class Outcome:
 
     form: str
     variables: list[Variable] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    solutions: list[Row] = field(default_factory=list)
+    """The SELECT rows in the engine's own terms, which the writers read as they are."""
     boolean: bool | None = None
     graph: Graph | None = None
     seconds: float = 0.0
     truncated: str | None = None
     """Why the answer was cut (the value of ``X-Netgraph-Truncated``), None if whole."""
 
+    @property
+    def rows(self) -> list[Row]:
+        """The SELECT rows as rdflib terms, which the query page and the command line read."""
+        return self.solutions
+
     def write(self, offer: MediaFormat) -> bytes:
         if self.form == "SELECT":
-            return write_select(offer.writer, self.variables, self.rows)
+            return write_select(offer.writer, self.variables, self.solutions)
         if self.form == "ASK":
             return write_ask(offer.writer, bool(self.boolean))
         return write_graph(offer.writer, self.graph)
@@ -116,7 +122,7 @@ class Outcome:
     @property
     def size(self) -> int:
         if self.form == "SELECT":
-            return len(self.rows)
+            return len(self.solutions)
         if self.form == "ASK":
             return 1
         return len(self.graph)
@@ -124,7 +130,7 @@ class Outcome:
     def cut(self, size: int) -> None:
         """Keep the first ``size`` rows or triples."""
         if self.form == "SELECT":
-            self.rows = self.rows[:size]
+            self.solutions = self.solutions[:size]
         elif self.form != "ASK":
             kept = Graph(bind_namespaces="none")
             for triple in islice(self.graph, size):
@@ -135,7 +141,7 @@ class Outcome:
 class QueryEngine:
     """SPARQL over one read-only rdflib Dataset whose default graph is the union.
 
-    The engine interface (``prepare``, ``form_of``, ``evaluate``, ``labels``); the
+    The engine interface (``prepare``, ``start``, ``form_of``, ``evaluate``, ``labels``); the
     embedded Oxigraph engine, :class:`netgraph.engines.OxigraphEngine`, overrides
     the steps that touch the query.
     """
@@ -181,7 +187,9 @@ class QueryEngine:
             description = service_description(endpoint_url, self.facts)
             body = write_graph(offer.writer, description, _DESCRIPTION_PREFIXES)
             return Reply(200, offer.media_type, body, {"Vary": "Accept"})
-        query = self.prepare(operation.query, base=endpoint_url)
+        query = self.start(
+            operation.query, endpoint_url, operation.default_graph_uris, operation.named_graph_uris
+        )
         form = self.form_of(query)
         offers = formats_for(form)
         offer = negotiate(wanted, offers)
@@ -225,6 +233,18 @@ class QueryEngine:
             return _parse(text, base)
         return self._parse(text, base)
 
+    def start(
+        self,
+        text: str,
+        base: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> Query:
+        """``prepare`` for an ``evaluate`` with these graphs that follows at once, which
+        an engine whose parse is the first step of its evaluation (Oxigraph) begins here,
+        so that the query is parsed once; rdflib's parse is kept for reuse instead."""
+        return self.prepare(text, base)
+
     def _check_length(self, text: str) -> None:
         if len(text) > self.max_query_length:
             raise ProtocolError(
@@ -258,7 +278,7 @@ class QueryEngine:
             outcome = Outcome(form)
             if form == "SELECT":
                 outcome.variables = list(result.vars or [])
-                outcome.rows = [tuple(row) for row in islice(result, self.max_rows + 1)]
+                outcome.solutions = [tuple(row) for row in islice(result, self.max_rows + 1)]
             elif form == "ASK":
                 outcome.boolean = bool(result.askAnswer)
             else:

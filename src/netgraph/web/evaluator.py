@@ -127,7 +127,7 @@ def _run_job(engine: QueryEngine, job: tuple):
     if kind == "page":
         _, text, base, lang = job
         try:
-            outcome = engine.evaluate(engine.prepare(text, base=base))
+            outcome = engine.evaluate(engine.start(text, base))
         except ProtocolError as error:
             return ("error", error.status, error.message)
         rows = outcome.rows if outcome.form == "SELECT" else []
