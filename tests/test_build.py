@@ -1,6 +1,7 @@
 """The build: reproducible dumps, published all at once or not at all."""
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -19,14 +20,14 @@ from netgraph.build import (
     STATISTICS_FILE,
     STORE_DIR,
     named_graphs,
-    render_outputs,
     run_build,
+    write_outputs,
 )
 from netgraph.loading import load_project
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from netgraph.project import Project
 from netgraph.reasoning import infer
-from netgraph.serialization import canonicalize, to_trig
+from netgraph.serialization import canonicalize, write_ntriples, write_trig
 
 FILES = ["SHA256SUMS", "data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
 
@@ -160,10 +161,10 @@ def test_serializer_failure_keeps_the_previous_build(
 ):
     before = snapshot(built)
 
-    def explode(graph: Graph) -> bytes:
+    def explode(graph: Graph, stream) -> None:
         raise RuntimeError("serializer died")
 
-    monkeypatch.setattr(netgraph.build, "to_jsonld", explode)
+    monkeypatch.setattr(netgraph.build, "write_jsonld", explode)
     with pytest.raises(RuntimeError, match="serializer died"):
         run_build(Project(fixture_root), built)
     assert snapshot(built) == before
@@ -173,20 +174,29 @@ def test_serializer_failure_keeps_the_previous_build(
 def test_failure_while_writing_keeps_the_previous_build(
     run_cli, fixture_root: Path, built: Path, monkeypatch: pytest.MonkeyPatch
 ):
+    # the dumps are written by the renderer processes, forked with this patch
     before = snapshot(built)
-    original, written = Path.write_bytes, []
+    original = Path.open
 
-    def write_bytes(path: Path, content: bytes) -> int:
-        if len(written) == 2:
-            raise OSError(28, "No space left on device", str(path))
-        written.append(path)
-        return original(path, content)
+    class FullDisk(io.RawIOBase):
+        def __init__(self, path: Path):
+            self.path = path
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+        def writable(self) -> bool:
+            return True
+
+        def write(self, content) -> int:
+            raise OSError(28, "No space left on device", str(self.path))
+
+    def open_path(path: Path, mode: str = "r", *args, **kwargs):
+        if path.name == "data.nt" and "w" in mode:
+            return io.BufferedWriter(FullDisk(path))
+        return original(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_path)
     result = run_cli("build", "--root", fixture_root, "--out", built)
     assert result.exit_code == 2
     assert result.stderr.endswith("data.nt: No space left on device\n")
-    assert len(written) == 2
     assert snapshot(built) == before
     assert leftovers(built.parent) == []
 
@@ -231,15 +241,25 @@ def test_output_folder_follows_the_umask(built: Path):
     assert built.stat().st_mode & 0o777 == 0o777 & ~umask
 
 
-def test_render_outputs_frees_the_graphs_it_copies(fixture_root: Path):
+def test_write_outputs_frees_the_graphs_it_copies(fixture_root: Path, tmp_path: Path):
     graphs = load_project(Project(fixture_root))
     named = named_graphs(graphs, infer(graphs.ontology, graphs.data).graph)
     data = weakref.ref(graphs.data)
     del graphs
-    outputs = render_outputs(named)
+    out = tmp_path / "out"
+    out.mkdir()
+    written = write_outputs(named, out)
     assert named == {}
     assert data() is None
-    assert sorted(outputs) == FILES
+    assert sorted(written) == sorted(p.name for p in out.iterdir()) == FILES
+
+
+def test_ntriples_are_rdflibs_lines_sorted(fixture_root: Path):
+    data = load_project(Project(fixture_root)).data
+    stream = io.BytesIO()
+    write_ntriples(data, stream)
+    lines = data.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    assert stream.getvalue() == b"".join(sorted(line for line in lines if line.strip()))
 
 
 def test_trig_orders_graphs_by_name_with_rdflib_and_project_prefixes():
@@ -253,7 +273,11 @@ def test_trig_orders_graphs_by_name_with_rdflib_and_project_prefixes():
     graphs = [named, linked]
     canonical = canonicalize(graphs)
     assert graphs == []
-    trig = to_trig({"http://example.org/g/b": canonical[0], "http://example.org/g/a": canonical[1]})
+    stream = io.BytesIO()
+    write_trig(
+        {"http://example.org/g/b": canonical[0], "http://example.org/g/a": canonical[1]}, stream
+    )
+    trig = stream.getvalue()
     assert trig.decode().endswith(
         "@prefix ns1: <http://example.org/vocab#> .\n\n"
         "<http://example.org/g/a> {\n    city:x ns1:near city:y .\n}\n\n"

@@ -20,6 +20,9 @@ def in_processes(function: Callable, items: Sequence, workers: int | None, share
 
     Results come back in the order of ``items`` whichever worker finishes
     first; one item at a time, so a slow shape does not hold others back.
+    Each item gets a fresh fork: a worker's resident set only grows (freed
+    memory mostly stays with the process), so one that rendered several dumps
+    in turn held the largest of them on top of the others' leftovers.
     """
     workers = min(workers or len(os.sched_getaffinity(0)), len(items))
     if workers <= 1:
@@ -28,9 +31,9 @@ def in_processes(function: Callable, items: Sequence, workers: int | None, share
     # Frozen objects are left alone by the workers' cycle collector, which would
     # otherwise write to every inherited object and so copy the parent's pages.
     gc.freeze()
-    _return_free_memory()
+    return_free_memory()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
             return pool.map(_call, [(function, item) for item in items], chunksize=1)
     finally:
         gc.unfreeze()
@@ -42,12 +45,14 @@ def _call(task: tuple[Callable, object]):
     return function(*_SHARED["arguments"], item)
 
 
-def _return_free_memory() -> None:
-    """Give the C heap's free pages back to the system before forking.
+def return_free_memory() -> None:
+    """Give the C heap's free pages back to the system.
 
-    A forked worker's resident set starts as its parent's, pages that the parent
-    freed but malloc kept included (at 1,000,000 triples, the graphs the build
-    has just dropped). glibc only; elsewhere the pages stay.
+    Before forking: a forked worker's resident set starts as its parent's, pages
+    that the parent freed but malloc kept included (at 1,000,000 triples, the
+    graphs the build has just dropped). Python's own objects live apart from
+    that heap, so what one library frees is not reused by the next stage's
+    objects unless it is given back. glibc only; elsewhere the pages stay.
     """
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     if trim is not None:

@@ -10,17 +10,20 @@ graphs (rdflib's memory store iterates in insertion order).
 At 1,000,000 data triples the graphs take gigabytes, so nothing here holds
 two copies of them: canonicalisation frees each original as soon as its
 triples are read, and the TriG dump is written from the canonical graphs
-themselves rather than from a Dataset filled with copies.
+themselves rather than from a Dataset filled with copies. The dumps go to a
+stream (the build's files) instead of coming back as bytes.
 """
 
 import gc
 import io
 import json
 from collections.abc import Mapping
+from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.plugins.stores.memory import SimpleMemory
@@ -98,24 +101,35 @@ def to_turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
-def to_ntriples(graph: Graph) -> bytes:
-    lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-    return b"".join(sorted(line for line in lines if line.strip()))
+def write_turtle(graph: Graph, stream: BinaryIO) -> None:
+    graph.serialize(stream, format="turtle", encoding="utf-8")
 
 
-def to_jsonld(graph: Graph) -> bytes:
+def write_ntriples(graph: Graph, stream: BinaryIO) -> None:
+    # rdflib's N-Triples writer, one line per triple, without the document it
+    # would build first (at 1,000,000 triples that came on top of its lines).
+    lines = [_nt_row(triple).encode() for triple in graph]
+    lines.sort()
+    stream.writelines(lines)
+
+
+def write_jsonld(graph: Graph, stream: BinaryIO) -> None:
     # rdflib emits the top-level nodes in set order; sorting them by @id is
     # free of meaning in JSON-LD and makes the document stable. The document
-    # is taken from rdflib before it is written out, rather than written and
-    # parsed back (at 1,000,000 triples that held it twice over, as text too).
+    # is taken from rdflib and encoded straight into the stream, rather than
+    # written, parsed back and held as text (at 1,000,000 triples the text
+    # alone is 100 MB, twice over as str and bytes).
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     document = from_rdf(graph, context)
     if "@graph" in document:
         document["@graph"].sort(key=lambda node: node["@id"])
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
+    json.dump(document, text, indent=2, sort_keys=True, ensure_ascii=False)
+    text.write("\n")
+    text.detach()
 
 
-def to_trig(named_graphs: Mapping[str, Graph]) -> bytes:
+def write_trig(named_graphs: Mapping[str, Graph], stream: BinaryIO) -> None:
     """One TriG document holding each graph under its name.
 
     rdflib's TriG writer works on a Dataset; a copy of the graphs in one would
@@ -135,9 +149,7 @@ def to_trig(named_graphs: Mapping[str, Graph]) -> bytes:
         )
         for name, graph in sorted(named_graphs.items())
     ]
-    stream = io.BytesIO()
     _NamedGraphsTrigSerializer(contexts).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
 
 
 class _NamedGraphsTrigSerializer(TrigSerializer):
