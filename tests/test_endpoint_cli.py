@@ -62,6 +62,24 @@ def test_a_port_in_use_is_one_error_line_and_exit_2(run_cli, rdf_files, taken_po
     )
 
 
+def test_serve_limits_the_malloc_arenas_before_anything_else(rdf_files, taken_port, monkeypatch):
+    import netgraph.web.server
+    from netgraph.errors import InputError
+    from netgraph.limits import MALLOC_ARENAS
+
+    calls = []
+
+    def no_app(config):
+        calls.append("app")
+        raise InputError("not needed here")
+
+    monkeypatch.setattr(netgraph.web.server, "limit_malloc_arenas", calls.append)
+    monkeypatch.setattr(netgraph.web.server, "create_app", no_app)
+    with pytest.raises(InputError, match="not needed here"):
+        netgraph.web.server.serve("127.0.0.1", taken_port, load=rdf_files)
+    assert calls == [MALLOC_ARENAS, "app"] == [2, "app"]
+
+
 def test_an_unknown_rdf_syntax_is_one_error_line(run_cli, tmp_path):
     odd = tmp_path / "data.csv"
     odd.write_text("a,b\n")

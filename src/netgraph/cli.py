@@ -342,7 +342,7 @@ def publish_command(
 @click.option(
     "--cache-size",
     type=click.IntRange(min=0),
-    default=64,
+    default=limits.CACHE_MIB,
     show_default=True,
     envvar="NETGRAPH_CACHE_SIZE",
     help="MiB of answers kept in memory for repeated requests (0: none).",

@@ -13,3 +13,8 @@ MAX_ROWS = 10_000
 MAX_BYTES = 16 * 1024 * 1024
 MAX_QUERY_LENGTH = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+CACHE_MIB = 16
+"""The answer cache's bound (docs/caching.md): hundreds of ordinary answers, a few of the
+largest; it counts in the web process's memory (docs/performance.md)."""
+MALLOC_ARENAS = 2
+"""glibc malloc arenas in the server and its evaluation process (netgraph.memory)."""

@@ -5,11 +5,12 @@ Forked workers inherit the (large) graphs instead of receiving them pickled,
 and each task's answer comes back pickled, in the order of the tasks.
 """
 
-import ctypes
 import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+
+from netgraph.memory import return_free_memory
 
 _SHARED: dict[str, tuple] = {}
 """What every task needs, handed to forked workers by inheritance instead of pickling."""
@@ -43,17 +44,3 @@ def in_processes(function: Callable, items: Sequence, workers: int | None, share
 def _call(task: tuple[Callable, object]):
     function, item = task
     return function(*_SHARED["arguments"], item)
-
-
-def return_free_memory() -> None:
-    """Give the C heap's free pages back to the system.
-
-    Before forking: a forked worker's resident set starts as its parent's, pages
-    that the parent freed but malloc kept included (at 1,000,000 triples, the
-    graphs the build has just dropped). Python's own objects live apart from
-    that heap, so what one library frees is not reused by the next stage's
-    objects unless it is given back. glibc only; elsewhere the pages stay.
-    """
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)

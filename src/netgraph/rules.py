@@ -42,7 +42,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from netgraph.engines import to_oxigraph, to_rdflib
-from netgraph.parallel import return_free_memory
+from netgraph.memory import return_free_memory
 from netgraph.reasoning import is_noise
 
 ASSERTED = ox.NamedNode("urn:netgraph:rules:asserted")

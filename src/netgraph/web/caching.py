@@ -49,9 +49,11 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from rdflib import Dataset
 
+from netgraph import limits
+
 EXTENSION = "netgraph.caching"
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""The in-process cache's default bound: answers (bodies and headers) up to 64 MiB."""
+DEFAULT_MAX_BYTES = limits.CACHE_MIB * 1024 * 1024
+"""The in-process cache's default bound on answers (bodies and headers)."""
 DEFAULT_MAX_AGE = 300
 """Seconds a client or proxy may reuse an answer without asking again."""
 CACHE_HEADER = "X-Netgraph-Cache"

@@ -20,6 +20,8 @@ from waitress import wasyncore
 from waitress.task import ThreadedTaskDispatcher
 
 from netgraph.errors import InputError
+from netgraph.limits import MALLOC_ARENAS
+from netgraph.memory import limit_malloc_arenas
 from netgraph.web import create_app
 from netgraph.web.evaluator import EXTENSION as POOL
 
@@ -45,6 +47,7 @@ def serve(
     ``limits`` are configuration keys (``NETGRAPH_QUERY_TIMEOUT`` …, see
     :mod:`netgraph.web`); the ones not given keep their defaults.
     """
+    limit_malloc_arenas(MALLOC_ARENAS)  # before any thread allocates
     config = {"NETGRAPH_ROOT": root, "NETGRAPH_DIST": dist, "NETGRAPH_LOAD": tuple(load)}
     app = create_app({**config, **(limits or {})})
     pool = app.extensions[POOL]
