@@ -231,7 +231,7 @@ def compare_queries(
             rows,
             *(f"{percentile(ours, fraction) * 1000:.1f}" for fraction in (0.5, 0.95)),
             *(f"{percentile(theirs, fraction) * 1000:.1f}" for fraction in (0.5, 0.95)),
-            f"{statistics.median(ours) / statistics.median(theirs):.0f} x",
+            f"{statistics.median(ours) / statistics.median(theirs):.1f}x",
         ]
         print("| " + " | ".join(cells) + " |")
 
@@ -246,7 +246,7 @@ def compare_throughput(servers: list[Server], texts: list[str], clients: int, se
     print("| server | requests/s | |")
     print("| --- | ---: | --- |")
     print(f"| netgraph (waitress, default engine) | {ours:.1f} | |")
-    print(f"| Oxigraph {_oxigraph_version()} | {theirs:.1f} | {theirs / ours:.0f} x netgraph |")
+    print(f"| Oxigraph {_oxigraph_version()} | {theirs:.1f} | {theirs / ours:.1f}x netgraph |")
 
 
 def startup(root: Path, dist: Path, empty: Path) -> None:
