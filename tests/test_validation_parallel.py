@@ -1,5 +1,6 @@
 """Validation split over processes, and SPARQL without cartesian products: same results."""
 
+import os
 from pathlib import Path
 
 import pyshacl
@@ -9,6 +10,7 @@ from rdflib.namespace import RDF, SH
 
 from netgraph.loading import ProjectGraphs, load_project
 from netgraph.namespaces import SHAPES_IRI
+from netgraph.parallel import in_processes
 from netgraph.project import Project
 from netgraph.validation import TARGETS, prepared, shape_groups, validate
 
@@ -108,3 +110,18 @@ def test_initial_bindings_count_as_bound():
     # with ?this bound, both patterns link to it: no product, nothing to rewrite
     text = "SELECT ?a WHERE { ?this <urn:p> ?a . ?this <urn:q> ?b }"
     assert prepared(text, frozenset({"this"})).algebra.p.p.name == "BGP"
+
+
+def _pid_of(_shared, _item) -> int:
+    return os.getpid()
+
+
+def test_fresh_workers_are_forked_per_item_and_others_reused():
+    """Rendering asks for a fresh fork per dump (memory); validation reuses its workers,
+    since a fork per shape group cost the tests more than half their time."""
+    items = list(range(6))
+    reused = in_processes(_pid_of, items, 2, (None,))
+    fresh = in_processes(_pid_of, items, 2, (None,), fresh=True)
+    assert len(set(reused)) <= 2
+    assert len(set(fresh)) == 6
+    assert os.getpid() not in set(reused) | set(fresh)

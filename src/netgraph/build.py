@@ -150,7 +150,8 @@ def write_outputs(named: dict[str, Graph], folder: Path) -> list[str]:
         zip(graph_names, canonicalize([named.pop(n) for n in graph_names]), strict=True)
     )
     names = list(_RENDERERS)
-    digests = dict(zip(names, in_processes(_render, names, None, (canonical, folder)), strict=True))
+    rendered = in_processes(_render, names, None, (canonical, folder), fresh=True)
+    digests = dict(zip(names, rendered, strict=True))
     (folder / CHECKSUMS).write_bytes(
         "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()
     )

@@ -16,14 +16,18 @@ _SHARED: dict[str, tuple] = {}
 """What every task needs, handed to forked workers by inheritance instead of pickling."""
 
 
-def in_processes(function: Callable, items: Sequence, workers: int | None, shared: tuple) -> list:
+def in_processes(
+    function: Callable, items: Sequence, workers: int | None, shared: tuple, fresh: bool = False
+) -> list:
     """``[function(*shared, item) for item in items]``, spread over forked processes.
 
     Results come back in the order of ``items`` whichever worker finishes
     first; one item at a time, so a slow shape does not hold others back.
-    Each item gets a fresh fork: a worker's resident set only grows (freed
-    memory mostly stays with the process), so one that rendered several dumps
-    in turn held the largest of them on top of the others' leftovers.
+    ``fresh`` forks a new worker for each item: a worker's resident set only
+    grows (freed memory mostly stays with the process), so one that rendered
+    several dumps in turn held the largest of them on top of the others'
+    leftovers. Not by default: a fork costs the parent's page tables, which for
+    many small items (shape groups) is most of the time spent.
     """
     workers = min(workers or len(os.sched_getaffinity(0)), len(items))
     if workers <= 1:
@@ -34,7 +38,8 @@ def in_processes(function: Callable, items: Sequence, workers: int | None, share
     gc.freeze()
     return_free_memory()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
             return pool.map(_call, [(function, item) for item in items], chunksize=1)
     finally:
         gc.unfreeze()
