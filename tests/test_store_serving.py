@@ -1,6 +1,7 @@
 """Serving a build from its Oxigraph store (netgraph.engines.StoreView): no TriG parsed, no
 Python copy of the data, the same bytes as serving the parsed build."""
 
+import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -216,3 +217,24 @@ def test_a_broken_statistics_file_stops_start_up_with_its_name(built_store_dist,
     assert str(raised.value) == (
         f"{dist / STATISTICS_FILE}: not the statistics of a build: 'entities'"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"triples": "many"}, "triples is 'many', not a count"),
+        ({"entities": -1}, "entities is -1, not a count"),
+        ({"classes": {"http://example.org/C": 1.5}}, "http://example.org/C is 1.5, not a count"),
+        ({"graph_triples": []}, "graph_triples is [], not counts by name"),
+    ],
+)
+def test_a_statistics_file_with_a_wrong_count_stops_start_up(
+    built_store_dist, tmp_path, change, reason
+):
+    dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, dist)
+    kept = json.loads((dist / STATISTICS_FILE).read_text(encoding="utf-8"))
+    (dist / STATISTICS_FILE).write_text(json.dumps({**kept, **change}), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        create_app({"NETGRAPH_DIST": dist, "NETGRAPH_WORKERS": 0})
+    assert str(raised.value) == f"{dist / STATISTICS_FILE}: not the statistics of a build: {reason}"

@@ -352,21 +352,36 @@ def write_statistics(store_folder: Path) -> None:
 
 
 def read_statistics(path: Path) -> Statistics:
+    """The statistics a build kept, every count checked: VoID writes them as they are."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         return Statistics(
-            triples=document["triples"],
-            entities=document["entities"],
-            distinct_subjects=document["distinct_subjects"],
-            distinct_objects=document["distinct_objects"],
-            classes={URIRef(iri): n for iri, n in document["classes"].items()},
-            properties={URIRef(iri): n for iri, n in document["properties"].items()},
-            graph_triples=document["graph_triples"],
+            triples=_count(document, "triples"),
+            entities=_count(document, "entities"),
+            distinct_subjects=_count(document, "distinct_subjects"),
+            distinct_objects=_count(document, "distinct_objects"),
+            classes={URIRef(iri): n for iri, n in _counts(document, "classes").items()},
+            properties={URIRef(iri): n for iri, n in _counts(document, "properties").items()},
+            graph_triples=_counts(document, "graph_triples"),
             earliest=_date_literal(document["earliest"]),
             latest=_date_literal(document["latest"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(f"{path}: not the statistics of a build: {error}") from None
+
+
+def _count(document: dict, key: str) -> int:
+    value = document[key]
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{key} is {value!r}, not a count")
+    return value
+
+
+def _counts(document: dict, key: str) -> dict[str, int]:
+    counts = document[key]
+    if not isinstance(counts, dict):
+        raise ValueError(f"{key} is {counts!r}, not counts by name")
+    return {name: _count(counts, name) for name in counts}
 
 
 def _date_document(date: Literal | None) -> dict | None:
