@@ -20,7 +20,6 @@ def bench_scale():
     sys.path.remove(str(BENCH.parent))  # the module puts bench/ first for its own imports
 
 
-@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc")
 def test_pages_a_forked_child_shares_count_twice_in_rss_and_once_in_pss(bench_scale):
     _shared = bytearray(os.urandom(64 << 20))  # resident in the parent, then shared by the fork
     read, write = os.pipe()
