@@ -21,7 +21,7 @@ Before anything is evaluated:
 
 - ``SERVICE`` is refused by a lexical check (:func:`uses_service`):
   pyoxigraph *does* execute SERVICE, over HTTP from Rust, which the
-  worker's Python-level socket guard cannot stop. The check drops comments,
+  evaluation process's Python-level socket guard cannot stop. The check drops comments,
   strings and IRIs, undoes ``\\u`` escapes, and refuses any ``SERVICE``
   keyword left; a false alarm (e.g. ``ex:a.SERVICE``) is a 403, never a fetch.
 - The query is parsed by Oxigraph: a syntax error is a 400 with Oxigraph's line
@@ -98,7 +98,7 @@ _OPENING = re.compile(r"[{(\[]|[})\]]")
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 MAX_NESTING = 256
 """Deepest nesting of brackets accepted: deeper ones overflow Oxigraph's (Rust) stack,
-which aborts the worker, so they are refused before parsing."""
+which aborts the evaluation process, so they are refused before parsing."""
 _ERROR_AT = re.compile(r"^error at (\d+):(\d+): ", re.DOTALL)
 
 
@@ -245,7 +245,7 @@ IN_MEMORY_UP_TO = 16 * 1024 * 1024
 start-up (about 90,000 quads; the real build's store is 1.3 MB): a small store
 answers several times faster from memory than through RocksDB (the named queries
 on the real data: 1.4-6 ms against 1.5-11 ms per request), and the copy (tens of
-ms) is shared by the forked workers. Larger stores are read from disk, so
+ms) is shared by the forked evaluation process. Larger stores are read from disk, so
 start-up and memory stay flat as the data grows. Decided by the files' size,
 which costs a few stat calls, where counting quads would read up to the limit."""
 
@@ -257,13 +257,14 @@ def store_bytes(folder: Path) -> int:
 class BuildStore:
     """The build's store, opened once in each process that reads it.
 
-    Up to :data:`IN_MEMORY_UP_TO` it is copied into memory, which forked
-    workers share as it is. Otherwise it stays on disk; then query workers,
-    forked from the server, close every file descriptor they inherit
-    (:mod:`netgraph.web.evaluator`), the store's among them, and RocksDB's
-    threads do not survive a fork; so a forked process opens the store again on
-    its first use. The parent's handle is kept in the child, never closed there,
-    since closing it would close descriptors that now belong to others.
+    Up to :data:`IN_MEMORY_UP_TO` it is copied into memory, which the forked
+    evaluation process shares as it is. Otherwise it stays on disk; then the
+    evaluation process, forked from the server, closes every file descriptor it
+    inherits (:mod:`netgraph.web.evaluator`), the store's among them, and
+    RocksDB's threads do not survive a fork; so a forked process opens the
+    store again on its first use, once for all its threads. The parent's handle
+    is kept in the child, never closed there, since closing it would close
+    descriptors that now belong to others.
     """
 
     def __init__(self, folder: Path, in_memory_up_to: int = IN_MEMORY_UP_TO):
@@ -460,7 +461,7 @@ class OxigraphEngine(QueryEngine):
 
     @property
     def store(self) -> ox.Store:
-        """The store this process evaluates on (the build's: opened again in a worker)."""
+        """The store this process evaluates on (the build's: opened again after a fork)."""
         return opened(self._store)
 
     def form_of(self, query: OxigraphQuery) -> str:

@@ -24,7 +24,7 @@ relative IRIs resolve as on the embedded engine.
 
 **Failures** name the store and never wait past the query time limit: every
 call has one deadline (:data:`TIME_SHARE` of the limit, so the engine's own
-504 comes before the pool stops the worker) that bounds connecting, sending
+504 comes before the pool stops the evaluation process) that bounds connecting, sending
 and every read. Unreachable, an HTTP error, or an answer that is not what
 was asked for: 502; past the deadline: 504. A connection whose answer was read
 to the end is kept for the next query (:class:`KeptConnections`).
@@ -160,9 +160,10 @@ class KeptConnections(threading.local):
     """Connections left open after a query for the next one, so that a query costs no TCP
     (or TLS) handshake: one per store and thread, in this process only.
 
-    A forked worker has closed the descriptors it inherited (:mod:`netgraph.web.evaluator`),
-    so it forgets its parent's connections, detached rather than closed: by then their
-    descriptor numbers may belong to other files.
+    The forked evaluation process has closed the descriptors it inherited
+    (:mod:`netgraph.web.evaluator`), so it forgets its parent's connections,
+    detached rather than closed: by then their descriptor numbers may belong to
+    other files.
     """
 
     def __init__(self):

@@ -21,7 +21,7 @@ Then:
   ``*`` and lists; a malformed header is ignored) → ``304`` with no body, at
   once: the view (and the query) does not run.
 - the key in the in-process cache (:class:`ResponseCache`, LRU, bounded in
-  bytes) → the stored answer, at once: the view does not run and no worker is
+  bytes) → the stored answer, at once: the view does not run and no query slot is
   asked.
 
 After the view, :func:`_after` marks a ``200`` answer to GET or HEAD with the

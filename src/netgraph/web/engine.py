@@ -288,7 +288,7 @@ class QueryEngine:
                 400, "the query could not be evaluated: nested too deeply"
             ) from None
         except MemoryError:
-            raise  # the evaluation worker answers 503 and starts afresh
+            raise  # the evaluation process answers 503 and starts afresh
         except Exception as error:
             # Parsing succeeded, so what fails now is the query meeting the data
             # (rdflib raises plain exceptions for e.g. GRAPH over a single graph).

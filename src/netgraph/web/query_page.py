@@ -149,7 +149,7 @@ def _prefers_sparql() -> bool:
 
 def _run(text: str, lang: str) -> Table:
     started = perf_counter()
-    # evaluated by a worker process, under the endpoint's limits (netgraph.web.evaluator)
+    # evaluated in the evaluation process, under the endpoint's limits (netgraph.web.evaluator)
     answer = current_pool().page(text, url_for("sparql.endpoint", _external=True), lang)
     columns, rows = _tabulate(answer)
     labels = answer.labels
@@ -170,7 +170,7 @@ def _tabulate(answer: PageAnswer) -> tuple[list[str], Sequence[Sequence]]:
         return answer.variables, answer.rows
     if answer.form == "ASK":
         return [], []
-    return ["subject", "predicate", "object"], answer.rows  # sorted by the worker
+    return ["subject", "predicate", "object"], answer.rows  # sorted by the evaluation process
 
 
 def _cell(term, labels: dict[URIRef, str], lang: str) -> Cell:

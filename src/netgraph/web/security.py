@@ -12,7 +12,7 @@ a thread (or everywhere in a process, :func:`forbid_network`), opening a
 connection, resolving a host name or building a ``urllib`` request raises
 :class:`PermissionError`. The service loads its RDF files under it (so a
 JSON-LD ``@context`` or an ``owl:imports`` is never fetched) and the evaluation
-workers run under it for their whole life. It is a Python audit hook
+process runs under it for its whole life. It is a Python audit hook
 (:func:`sys.addaudithook`), so it catches rdflib, urllib and raw sockets alike.
 The one exception is the remote SPARQL store of ``netgraph serve --store``, whose
 host and port :func:`allow` lets through.
@@ -64,7 +64,7 @@ served from (``netgraph serve --store``), and nothing else."""
 
 def allow(host: str, port: int) -> None:
     """Let connections to ``host``:``port`` through the guard, by name and by every address
-    the name resolves to now (resolved here, before any worker forbids resolving)."""
+    the name resolves to now (resolved here, before the evaluation process forbids resolving)."""
     _allowed.add((host, port))
     for *_, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
         _allowed.add((str(address[0]), port))
@@ -114,6 +114,6 @@ def no_network() -> Iterator[None]:
 
 
 def forbid_network() -> None:
-    """Refuse every outbound connection in this process from now on (evaluation workers)."""
+    """Refuse every outbound connection in this process from now on (the evaluation process)."""
     _install()
     _process["everywhere"] = True
