@@ -1,7 +1,12 @@
 """Bad requests get a clear 4xx, never a 500 or a traceback, and the service keeps answering."""
 
-import pytest
+from urllib.parse import parse_qsl
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netgraph.sparql_protocol import MAX_PARAMETERS, ProtocolError, _decode_parameters
 from netgraph.web import create_app
 
 OK_QUERY = "SELECT ?network WHERE { ?network a ng:Network } LIMIT 1"
@@ -226,3 +231,75 @@ def test_the_dataset_is_unchanged_by_update_attempts(guarded_client, served_data
         if status == 403:
             send(guarded_client, **request_args)
     assert len(served_dataset) == before
+
+
+# --- Form fields decode exactly as urllib's parse_qsl ------------------------------------
+
+_FIELD_BYTES = st.lists(
+    st.sampled_from(
+        [
+            b"%",
+            b"+",
+            b"&",
+            b"=",
+            b"\\",
+            b"x",
+            b"4",
+            b"1",
+            b"a",
+            b"F",
+            b"g",
+            b"C3",
+            b"A9",
+            b"%2",
+            b"\xc3\xa9",
+            b"\xff",
+            b"%FF",
+            b"%C3%A9",
+            b"%5C",
+            b"%25",
+            b"query",
+            b" ",
+        ]
+    ),
+    max_size=40,
+).map(b"".join)
+
+
+def _as_urllib_reads(raw: bytes):
+    try:
+        return parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            errors="strict",
+            max_num_fields=MAX_PARAMETERS,
+        )
+    except (UnicodeDecodeError, ValueError):
+        return "refused"
+
+
+def _as_decoded(raw: bytes):
+    try:
+        return _decode_parameters(raw, "the form body")
+    except ProtocolError as error:
+        assert error.status == 400
+        return "refused"
+
+
+@settings(max_examples=400, deadline=None)
+@given(_FIELD_BYTES)
+def test_form_fields_decode_as_urllib_parse_qsl_does(raw):
+    assert _as_decoded(raw) == _as_urllib_reads(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields"),
+    [
+        (b"query=%53ELECT+*%20%7B%7D", [("query", "SELECT * {}")]),
+        (b"a=%zz&b=%4&c=100%", [("a", "%zz"), ("b", "%4"), ("c", "100%")]),
+        (b"q=\\x41%5Cx41", [("q", "\\x41\\x41")]),
+        (b"q=caf%C3%A9&&flag", [("q", "café"), ("flag", "")]),
+    ],
+)
+def test_form_fields_keep_malformed_escapes_and_backslashes_as_sent(raw, fields):
+    assert _decode_parameters(raw, "the form body") == fields

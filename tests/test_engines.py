@@ -9,14 +9,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
 from answers import term_key
 from netgraph.engines import (
+    _FORM,
+    _FROM,
+    _SERVICE,
     IN_MEMORY_UP_TO,
     MAX_NESTING,
     BuildStore,
     OxigraphEngine,
+    _bare,
+    _Keywords,
     make_engine,
     open_store,
     store_bytes,
@@ -136,6 +143,9 @@ def test_datasets_and_forms_agree(engines, query, graphs):
         # whether or not \\u escapes are undone outside strings
         "SELECT * WHERE { \\u0027 SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } \\u0027 }",
         "SELECT * WHERE { \\u0023 SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        # letters that Python's case-insensitive matching takes for ASCII ones
+        "SELECT * WHERE { \u017fERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERV\u0130CE <http://127.0.0.1:9/> { ?s ?p ?o } }",
     ],
 )
 def test_service_is_refused_before_evaluation(engines, query):
@@ -158,6 +168,61 @@ def test_service_is_refused_before_evaluation(engines, query):
 )
 def test_service_in_strings_iris_names_and_comments_is_not_service(query):
     assert not uses_service(query)
+
+
+_QUERY_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "SERVICE",
+            "service",
+            "Service",
+            "FROM",
+            "from",
+            "DESCRIBE",
+            "describe",
+            "CONSTRUCT",
+            " ",
+            "\n",
+            "{",
+            "}",
+            "<",
+            ">",
+            "'",
+            '"',
+            "#",
+            "\\",
+            "\\u0053",
+            "x",
+            "é",
+            "ü",
+            "\u017f",
+            "\u0130",
+            "\u0131",
+            "ERVICE",
+            "SERV",
+            "CE",
+            "ROM",
+            "F",
+            "ESCRIBE",
+            "D",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_QUERY_PIECES)
+def test_the_keyword_shortcut_finds_what_a_search_of_the_bare_text_finds(text):
+    keywords = _Keywords(text)
+    for pattern, word in ((_SERVICE, "service"), (_FROM, "from")):
+        assert (keywords.search(pattern, word) is None) == (pattern.search(_bare(text)) is None)
+    # of the form keywords, only whether the first is DESCRIBE counts (else CONSTRUCT)
+    assert _describes(keywords.search(_FORM, "describe")) == _describes(_FORM.search(_bare(text)))
+
+
+def _describes(match) -> bool:
+    return match is not None and match[1].upper() == "DESCRIBE"
 
 
 def test_updates_and_load_are_refused(engines):

@@ -46,6 +46,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby, islice
 from pathlib import Path
 
@@ -131,8 +132,34 @@ def _bare(text: str) -> str:
     return f"{_blanked(unescaped)}\n{_blanked(text)}"
 
 
+_CASE_FELLOWS = re.compile("[\u0130\u0131\u017f\\\\]")
+"""What makes a lower-case look insufficient: the non-ASCII letters that Python's
+case-insensitive matching takes for a letter of SERVICE, FROM or DESCRIBE (dotted and
+dotless i, long s), and the backslash of an escape, which can spell any word."""
+
+
+class _Keywords:
+    """Keyword searches in one query's bare text (:func:`_bare`), made only where the word
+    may be there at all: blanking and searching cost more than Oxigraph's evaluation of a
+    typical named query, and most queries name none of the words searched for."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lowered = None if _CASE_FELLOWS.search(text) else text.lower()
+
+    @cached_property
+    def bare(self) -> str:
+        return _bare(self.text)
+
+    def search(self, pattern: re.Pattern, word: str) -> re.Match | None:
+        """``pattern``'s first match in the bare text; ``word`` is what it looks for."""
+        if self._lowered is not None and word not in self._lowered:
+            return None
+        return pattern.search(self.bare)
+
+
 def uses_service(text: str) -> bool:
-    return _SERVICE.search(_bare(text)) is not None
+    return _Keywords(text).search(_SERVICE, "service") is not None
 
 
 def nesting(bare: str) -> int:
@@ -152,12 +179,12 @@ def _too_deep(text: str) -> bool:
     return sum(map(text.count, "{([")) > MAX_NESTING and nesting(_blanked(text)) > MAX_NESTING
 
 
-def _form(bare: str, result) -> str:
+def _form(keywords: _Keywords, result) -> str:
     if isinstance(result, ox.QuerySolutions):
         return "SELECT"
     if isinstance(result, ox.QueryBoolean):
         return "ASK"
-    match = _FORM.search(bare)
+    match = keywords.search(_FORM, "describe")  # where DESCRIBE is absent: CONSTRUCT
     return "DESCRIBE" if match and match[1].upper() == "DESCRIBE" else "CONSTRUCT"
 
 
@@ -490,15 +517,15 @@ class OxigraphEngine(QueryEngine):
         """The query checked, then parsed by ``store.query``, whose answer is kept as
         ``started`` unless ``store`` is the empty one (a parse only)."""
         self._check_length(text)
-        bare = _bare(text)
-        if _SERVICE.search(bare):
+        keywords = _Keywords(text)
+        if keywords.search(_SERVICE, "service"):
             raise ProtocolError(
                 403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
             )
         if _too_deep(text):
             raise ProtocolError(400, "malformed query: nested too deeply")
         full = f"{PROLOGUE}\n{text}"
-        has_dataset = _FROM.search(bare) is not None
+        has_dataset = keywords.search(_FROM, "from") is not None
         try:
             result = store.query(
                 full, **_options(base, has_dataset, default_graph_uris, named_graph_uris)
@@ -512,7 +539,7 @@ class OxigraphEngine(QueryEngine):
         except (ValueError, OSError, RuntimeError) as error:
             raise _not_evaluated(error) from None
         started = None if store is self._empty else result
-        return OxigraphQuery(full, base, _form(bare, result), has_dataset, started)
+        return OxigraphQuery(full, base, _form(keywords, result), has_dataset, started)
 
     def evaluate(
         self,

@@ -13,10 +13,11 @@ framework's lenient decoding would silently turn invalid bytes into U+FFFD and
 run a different query from the one sent.
 """
 
+import codecs
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import unquote_to_bytes, urljoin
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
@@ -325,18 +326,38 @@ def _decode(raw: bytes, what: str) -> str:
 
 
 def _decode_parameters(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """``parse_qsl(raw, keep_blank_values=True)``, strictly UTF-8, at C speed.
+
+    A query arrives with most of its characters percent-encoded (a 3 KB form
+    body holds some 450 escapes), and urllib undoes them in a Python loop that
+    cost more than Oxigraph's whole evaluation of a typical named query.
+    """
+    _decode(raw, what)  # the raw bytes must be UTF-8 themselves
+    if raw.count(b"&") >= MAX_PARAMETERS:
+        raise ProtocolError(400, f"{what} has more than {MAX_PARAMETERS} fields")
     try:
-        return parse_qsl(
-            _decode(raw, what),
-            keep_blank_values=True,
-            encoding="utf-8",
-            errors="strict",
-            max_num_fields=MAX_PARAMETERS,
-        )
+        return [
+            (_unquote(name), _unquote(value))
+            for name, _, value in (field.partition(b"=") for field in raw.split(b"&") if field)
+        ]
     except UnicodeDecodeError:
         raise ProtocolError(400, f"{what} is not UTF-8 once percent-decoded") from None
-    except ValueError:
-        raise ProtocolError(400, f"{what} has more than {MAX_PARAMETERS} fields") from None
+
+
+def _unquote(part: bytes) -> str:
+    """One form field's name or value, ``+`` and ``%XX`` undone.
+
+    ``codecs.escape_decode`` reads ``\\xXX`` in C, so every backslash is
+    doubled and every ``%`` becomes ``\\x``; a malformed escape (``%zz``, a
+    ``%`` at the end) makes it fail, and urllib then keeps it as it is.
+    """
+    part = part.replace(b"+", b" ")
+    if b"%" in part:
+        try:
+            part = codecs.escape_decode(part.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+        except ValueError:
+            part = unquote_to_bytes(part)
+    return part.decode("utf-8")
 
 
 def _content_type(header: str | None) -> tuple[str, str | None]:
