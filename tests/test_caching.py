@@ -247,6 +247,84 @@ def test_post_answers_are_cached_in_process_but_not_for_proxies(counted):
     assert posted.status_code == 200
 
 
+# --- The fast lane: hits answered before Flask runs ------------------------------------------
+
+
+@pytest.fixture
+def dispatched(counted, monkeypatch):
+    """An application that counts the requests Flask itself handles."""
+
+    def make(**config):
+        app = counted(**config)
+        real = app.full_dispatch_request
+        app.dispatches = 0
+
+        def dispatch():
+            app.dispatches += 1
+            return real()
+
+        monkeypatch.setattr(app, "full_dispatch_request", dispatch)
+        return app
+
+    return make
+
+
+def test_a_hit_is_answered_before_flask_with_the_final_headers(dispatched):
+    app = dispatched()
+    client = app.test_client()
+    first = get(client)
+    hits = [get(client) for _ in range(2)]
+    assert app.dispatches == 1
+    assert app.evaluations == ["answer"]
+    assert [hit.headers[CACHE_HEADER] for hit in hits] == ["hit", "hit"]
+    miss_headers = [(k, v) for k, v in first.headers.items() if k != CACHE_HEADER]
+    for hit in hits:
+        assert hit.status == "200 OK"
+        assert hit.data == first.data
+        # everything the hooks added, CORS and nosniff included, and nothing more
+        assert [(k, v) for k, v in hit.headers.items() if k != CACHE_HEADER] == miss_headers
+    assert first.headers["X-Content-Type-Options"] == "nosniff"
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_post_hit_takes_the_fast_lane_and_a_miss_still_gets_its_body(dispatched):
+    app = dispatched()
+    client = app.test_client()
+    posts = [client.post("/sparql", data={"query": NETWORKS}) for _ in range(3)]
+    assert [p.status_code for p in posts] == [200, 200, 200]
+    assert [p.headers[CACHE_HEADER] for p in posts] == ["miss", "hit", "hit"]
+    assert app.dispatches == 1
+    assert app.evaluations == ["answer"]
+    other = client.post("/sparql", data={"query": MANY})
+    assert (other.status_code, other.headers[CACHE_HEADER]) == (200, "miss")
+    assert other.data != posts[0].data
+
+
+def test_a_head_hit_in_the_fast_lane_has_the_get_headers_and_no_body(dispatched):
+    app = dispatched()
+    client = app.test_client()
+    first = get(client)
+    head = client.head("/sparql", query_string={"query": NETWORKS})
+    assert (head.status_code, head.data, app.dispatches) == (200, b"", 1)
+    assert head.headers["Content-Length"] == str(len(first.data))
+    assert head.headers["ETag"] == first.headers["ETag"]
+
+
+def test_what_the_fast_lane_leaves_to_flask(dispatched):
+    app = dispatched(MAX_CONTENT_LENGTH=2048)
+    client = app.test_client()
+    etag = get(client).headers["ETag"]
+    revalidated = get(client, headers={"If-None-Match": etag})
+    assert (revalidated.status_code, revalidated.headers[CACHE_HEADER]) == (304, "revalidated")
+    too_large = client.post("/sparql", data={"query": NETWORKS + " " * 4096})
+    assert too_large.status_code == 413
+    page = client.get("/id/network/eurocities", headers={"Accept": "text/turtle"})
+    again = client.get("/id/network/eurocities", headers={"Accept": "text/turtle"})
+    assert again.headers[CACHE_HEADER] == "hit"  # a resource page: a hit, through Flask
+    assert page.data == again.data
+    assert app.dispatches == 5
+
+
 def test_lru_eviction_by_bytes_exact():
     def entry(size: int) -> Entry:
         return Entry(200, (("A", "bc"),), b"x" * (size - 3))  # header "A: bc" counts 3

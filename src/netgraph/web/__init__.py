@@ -127,8 +127,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     dumps.init_app(app, _dumps_folder(app.config, project))
     metadata.init_app(app, dataset, project)
     app.register_error_handler(HTTPException, _plain_error)
+    caching.init_app(app, _version(app.config, project, dataset))  # its hook runs last
     app.after_request(security.add_headers)
-    caching.init_app(app, _version(app.config, project, dataset))  # after it: runs before it
     return app
 
 

@@ -22,7 +22,8 @@ Then:
   once: the view (and the query) does not run.
 - the key in the in-process cache (:class:`ResponseCache`, LRU, bounded in
   bytes) → the stored answer, at once: the view does not run and no query slot is
-  asked.
+  asked. For the endpoints with a fixed URL (``/sparql``, ``/``, ``/catalog`` …)
+  :class:`FastLane` does this before Flask runs at all.
 
 After the view, :func:`_after` marks a ``200`` answer to GET or HEAD with the
 ETag and ``Cache-Control: public, max-age=N`` and stores it; answers cut by the
@@ -36,12 +37,14 @@ alone. See ``docs/caching.md``.
 """
 
 import hashlib
+import io
 import re
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,8 @@ ENDPOINTS: Mapping[str, tuple[str, ...]] = {
 WEAK = frozenset({"query_page.page"})
 """Endpoints whose bytes are not a function of the request alone (the query page states how
 long the query took): their ETag is weak, ``W/"…"``, equivalent but not byte-identical."""
+KEY_IN_ENVIRON = "netgraph.cache_key"
+"""Where :class:`FastLane` leaves the key it computed, for the hooks."""
 POST_ENDPOINTS = frozenset({"sparql.endpoint"})
 """Endpoints whose POST answers are safe reads, so the in-process cache may keep them."""
 KEPT_ON_304 = ("Cache-Control", "Content-Location", "ETag", "Vary", "Content-Profile", "Link")
@@ -232,14 +237,81 @@ class Caching:
 
 
 def init_app(app: Flask, version: str) -> None:
-    """Install the hooks; ``version`` from :func:`dataset_version`."""
-    app.extensions[EXTENSION] = Caching(
+    """Install the hooks and the fast lane; ``version`` from :func:`dataset_version`.
+
+    Call it before any other ``after_request`` hook is registered: Flask runs them in
+    reverse, so the one that stores answers runs last and stores their final headers.
+    """
+    caching = Caching(
         version,
         ResponseCache(int(app.config["NETGRAPH_CACHE_BYTES"])),
         int(app.config["NETGRAPH_CACHE_MAX_AGE"]),
     )
+    app.extensions[EXTENSION] = caching
     app.before_request(_before)
     app.after_request(_after)
+    app.wsgi_app = FastLane(app, caching)
+
+
+class FastLane:
+    """WSGI middleware that answers from the in-process cache before Flask runs at all.
+
+    A hit through Flask costs its request context, routing and hooks, about as much as
+    Oxigraph's whole answer to a simple query; here it costs the key and a look-up. Only
+    requests whose path is a cacheable endpoint's fixed URL (``/sparql``, ``/``,
+    ``/catalog`` …) and that carry no ``If-None-Match`` take the lane; whatever it does
+    not answer goes on to the application with the key already computed. The stored
+    headers are final (the caching hook runs last), so a hit needs nothing added.
+    """
+
+    def __init__(self, app: Flask, caching: Caching):
+        self.wsgi_app = app.wsgi_app
+        self.caching = caching
+        self.max_body = int(app.config["MAX_CONTENT_LENGTH"] or 0)
+        self.endpoints = {
+            rule.rule: rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if not rule.arguments and rule.endpoint in ENDPOINTS
+        }
+
+    def __call__(self, environ: dict, start_response):
+        endpoint = self.endpoints.get(environ.get("PATH_INFO", ""))
+        method = environ.get("REQUEST_METHOD")
+        if (
+            endpoint is None
+            or not self.caching.cache.max_bytes
+            or "HTTP_IF_NONE_MATCH" in environ
+            or not (method in ("GET", "HEAD") or (method == "POST" and endpoint in POST_ENDPOINTS))
+        ):
+            return self.wsgi_app(environ, start_response)
+        body = None
+        if method == "POST":
+            body = self._body(environ)
+            if body is None:
+                return self.wsgi_app(environ, start_response)
+        key = request_key(environ, self.caching.version, ENDPOINTS[endpoint], body)
+        environ[KEY_IN_ENVIRON] = key
+        entry = self.caching.cache.get(key)
+        if entry is None:
+            return self.wsgi_app(environ, start_response)
+        start_response(
+            f"{entry.status} {HTTPStatus(entry.status).phrase}",
+            [*entry.headers, (CACHE_HEADER, "hit")],
+        )
+        return [] if method == "HEAD" else [entry.body]
+
+    def _body(self, environ: dict) -> bytes | None:
+        """A POST's body, read and put back for the application; None where the
+        application is to judge it (no or a bad length, over the limit, cut short)."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            return None
+        if not 0 <= length <= self.max_body:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body if len(body) == length else None
 
 
 def current_caching() -> Caching:
@@ -249,21 +321,27 @@ def current_caching() -> Caching:
 # --- Keys and ETags ----------------------------------------------------------------------
 
 
-def request_key(version: str, headers: Iterable[str]) -> str:
-    """The SHA-256 (hex) of everything in the current request that changes the answer."""
-    digest = hashlib.sha256(f"netgraph answer 1\n{version}\n".encode())
-    method = "GET" if request.method in ("GET", "HEAD") else request.method
-    environ = request.environ
+def request_key(
+    environ: Mapping[str, Any], version: str, headers: Iterable[str], body: bytes | None
+) -> str:
+    """The SHA-256 (hex) of everything in a request that changes the answer.
+
+    Read from the WSGI environ as the server gave it, so that :class:`FastLane` and the
+    hooks compute the same key without Flask; ``body`` is a POST's, else None.
+    """
+    digest = hashlib.sha256(f"netgraph answer 2\n{version}\n".encode())
+    method = environ["REQUEST_METHOD"]
+    method = "GET" if method in ("GET", "HEAD") else method
     parts = [
         method,
-        request.scheme,
-        request.host,
-        request.script_root,
-        request.path,
-        request.query_string.decode("latin-1"),
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}",
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
     ]
     for name in headers:
-        value = request.headers.get(name)
+        value = environ.get(f"HTTP_{name.upper().replace('-', '_')}")
         parts.append(f"{name.lower()}" + ("" if value is None else f"={value}"))
     if method == "POST":
         parts.append(environ.get("CONTENT_TYPE", ""))
@@ -271,7 +349,7 @@ def request_key(version: str, headers: Iterable[str]) -> str:
         encoded = part.encode("utf-8", "surrogateescape")
         digest.update(f"{len(encoded)}:".encode() + encoded)
     if method == "POST":
-        digest.update(hashlib.sha256(request.get_data(cache=True)).digest())
+        digest.update(hashlib.sha256(body or b"").digest())
     return digest.hexdigest()
 
 
@@ -315,14 +393,18 @@ def _before() -> Response | None:
     if method not in ("GET", "HEAD") and not (method == "POST" and endpoint in POST_ENDPOINTS):
         return None
     caching = current_caching()
-    key = request_key(caching.version, ENDPOINTS[endpoint])
+    key = request.environ.get(KEY_IN_ENVIRON)  # the fast lane's, which found no answer
+    looked_up = key is not None
+    if key is None:
+        body = request.get_data(cache=True) if method == "POST" else None
+        key = request_key(request.environ, caching.version, ENDPOINTS[endpoint], body)
     etag = etag_for(key, endpoint in WEAK)
     g.netgraph_cache = (key, etag)
     if method != "POST":
         condition = if_none_match(request.headers.get("If-None-Match"))
         if condition is not None and (condition[0] or _opaque(etag) in condition[1]):
             return _not_modified(caching, key, etag, ENDPOINTS[endpoint])
-    entry = caching.cache.get(key) if caching.cache.max_bytes else None
+    entry = caching.cache.get(key) if caching.cache.max_bytes and not looked_up else None
     if entry is None:
         return None
     response = Response(entry.body, status=entry.status)
