@@ -341,3 +341,31 @@ def test_a_failure_in_evaluation_is_a_400_and_the_slot_serves_on(make_app, monke
     assert response.data == b"the query could not be evaluated: an unforeseen failure\n"
     assert_still_answers(client)
     assert app.extensions[EXTENSION].replaced == 0
+
+
+def test_a_slot_gives_memory_back_after_a_long_query_only(make_app, monkeypatch, tmp_path):
+    from netgraph.web import evaluator
+
+    real = evaluator._run_job
+    trims = tmp_path / "trims"
+
+    def slow_when_asked(engine, job):
+        if job[0] == "answer" and "# slow" in job[1].query:
+            time.sleep(evaluator.TRIM_AFTER + 0.05)
+        return real(engine, job)
+
+    def trim():
+        with trims.open("a") as log:  # the evaluation process is another process: a file
+            log.write("trimmed\n")
+
+    monkeypatch.setattr(evaluator, "_run_job", slow_when_asked)  # before the fork
+    monkeypatch.setattr(evaluator, "return_free_memory", trim)
+    app = make_app(NETGRAPH_WORKERS=1)
+    client = app.test_client()
+    assert_still_answers(client)
+    assert not trims.exists()
+    assert sparql(client, ORDINARY + " # slow").status_code == 200
+    assert_still_answers(client)  # from the cache: the slot is asked nothing
+    # the slot trims after the slow reply, before it reads its next job
+    assert sparql(client, ORDINARY + " # quick").status_code == 200
+    assert trims.read_text() == "trimmed\n"
