@@ -29,7 +29,8 @@ from netgraph.project import Project
 from netgraph.reasoning import infer
 from netgraph.serialization import canonicalize, write_ntriples, write_trig
 
-FILES = ["SHA256SUMS", "data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
+DUMPS = ["data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
+FILES = sorted(["SHA256SUMS", *DUMPS, *(f"{name}.gz" for name in DUMPS)])
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

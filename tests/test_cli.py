@@ -103,8 +103,9 @@ def test_build_reports_what_it_wrote(run_cli, fixture_root: Path, tmp_path: Path
     result = run_cli("build", "--root", fixture_root, "--out", tmp_path / "out")
     assert result.exit_code == 0
     assert result.stdout.startswith(
-        f"wrote {tmp_path / 'out'}: netgraph.trig, data.ttl, data.nt, data.jsonld, "
-        "inferred.ttl, SHA256SUMS, oxigraph/, statistics.json ("
+        f"wrote {tmp_path / 'out'}: netgraph.trig, netgraph.trig.gz, data.ttl, data.ttl.gz, "
+        "data.nt, data.nt.gz, data.jsonld, data.jsonld.gz, inferred.ttl, inferred.ttl.gz, "
+        "SHA256SUMS, oxigraph/, statistics.json ("
     )
     assert result.stderr == "validation: violation: 0, warning: 1, info: 0\n"
 

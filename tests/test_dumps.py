@@ -8,8 +8,9 @@ import pytest
 from rdflib import Dataset, Graph
 
 from netgraph.build import run_build
-from netgraph.dataset_metadata import gzip_bytes, read_dumps
+from netgraph.dataset_metadata import read_dumps
 from netgraph.project import Project
+from netgraph.serialization import write_gzip
 from netgraph.web import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -198,16 +199,50 @@ def test_rebuilding_gives_identical_files_and_etags(tmp_path, built_dist, publis
     assert list(first) == list(second)
     assert sorted(first) == sorted(ALL_FILES)
     for name in first:
-        assert first[name].content == second[name].content, name
+        assert first[name].path.read_bytes() == second[name].path.read_bytes(), name
         assert first[name].sha256 == second[name].sha256, name
     for name in ALL_FILES:
         served = published_client.head(f"/dumps/{name}").headers["ETag"]
         assert served == f'"{second[name].sha256}"', name
 
 
-def test_gzip_is_deterministic():
-    assert gzip_bytes(b"netgraph") == gzip_bytes(b"netgraph")
-    assert gzip.decompress(gzip_bytes(b"netgraph")) == b"netgraph"
+def test_gzip_copies_are_deterministic_whatever_the_chunks(tmp_path):
+    content = bytes(range(256)) * 20_000  # 5 MB: several chunks
+    (tmp_path / "dump").write_bytes(content)
+    for name in ("a.gz", "b.gz"):
+        write_gzip(tmp_path / "dump", tmp_path / name)
+    packed = (tmp_path / "a.gz").read_bytes()
+    assert packed == (tmp_path / "b.gz").read_bytes()
+    # deflate, no flags (no file name), mtime 0, maximum compression, OS "unknown"
+    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    assert gzip.decompress(packed) == content
+
+
+def test_downloads_are_streamed_from_the_file(published_client, built_dist, monkeypatch):
+    def whole(path):
+        raise AssertionError(f"{path} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    response = published_client.get("/dumps/data.nt.gz")
+    assert response.status_code == 200
+    assert response.is_streamed
+    monkeypatch.undo()
+    assert response.data == (built_dist / "data.nt.gz").read_bytes()
+
+
+def test_a_build_without_gzip_copies_is_served_without_them(tmp_path, published_dataset):
+    dist = tmp_path / "dist"
+    assert run_build(Project(REPO_ROOT), dist).files
+    sums = dist / "SHA256SUMS"
+    kept = [line for line in sums.read_text().splitlines() if not line.endswith(".gz")]
+    sums.write_text("".join(f"{line}\n" for line in kept))
+    for name in RDF_FILES:
+        (dist / f"{name}.gz").unlink()
+    app = create_app(
+        {"NETGRAPH_ROOT": REPO_ROOT, "NETGRAPH_DIST": dist, "NETGRAPH_DATASET": published_dataset}
+    )
+    listing = app.test_client().get("/dumps/", headers={"Accept": "text/plain"}).text
+    assert listing.splitlines() == sorted(BUILT)
 
 
 def test_a_tampered_file_is_refused_at_start(tmp_path, published_dataset):

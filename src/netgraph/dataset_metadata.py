@@ -1,9 +1,10 @@
 """Dataset-level metadata: the dumps of a build, their VoID description and the DCAT catalog.
 
 Nothing here knows about HTTP. :func:`read_dumps` reads a build's output
-folder (the files its ``SHA256SUMS`` lists, checked against their checksums)
-and adds a gzip copy of each RDF dump, compressed deterministically (``mtime``
-0, no file name), so the same build always gives the same bytes and ETags.
+folder: the files its ``SHA256SUMS`` lists, checked against their checksums,
+among them the gzip copy of each RDF dump that the build wrote
+(:func:`netgraph.serialization.write_gzip`), so the same build always gives
+the same bytes and ETags.
 
 :func:`void_graph` and :func:`catalog_graph` describe the dataset as VoID and
 as a DCAT catalog, in one of two application profiles (:data:`PROFILES`):
@@ -22,7 +23,6 @@ Outputs are byte-stable: no wall clock is read, blank nodes get fixed labels,
 and :func:`serialize` writes triples in sorted order.
 """
 
-import gzip
 import hashlib
 import json
 from collections.abc import Mapping
@@ -39,8 +39,8 @@ from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.namespaces import ORG as ORG_NS
 from netgraph.project import Project
+from netgraph.serialization import GZIP_SUFFIX
 
-GZIP_SUFFIX = ".gz"
 GZIP_MEDIA_TYPE = "application/gzip"
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -141,41 +141,35 @@ DUMP_FORMATS: dict[str, DumpFormat] = {
 @dataclass(frozen=True)
 class DumpFile:
     """One file of the build, read from its folder when its bytes are asked for, never
-    kept: a build's dumps are several times its data, which the server holds no copy of.
-    A ``.gz`` copy is compressed when first asked for (its size and checksum are in the
-    catalog and the listing), and then kept."""
+    kept: a build's dumps are several times its data, which the server holds no copy of."""
 
     name: str
     path: Path
-    """The file in the build folder; for a ``.gz`` copy, the file it compresses."""
     media_type: str
     last_modified: datetime
     listed_sha256: str | None = None
-    """The plain file's SHA-256 as ``SHA256SUMS`` lists it (checked at start)."""
+    """The file's SHA-256 as ``SHA256SUMS`` lists it (checked at start)."""
     compressed_from: str | None = None
     """For a ``.gz`` copy: the name of the file it compresses."""
 
     @property
-    def content(self) -> bytes:
-        return self._packed if self.compressed_from else self.path.read_bytes()
-
-    @cached_property
-    def _packed(self) -> bytes:
-        return gzip_bytes(self.path.read_bytes())
-
-    @property
     def size(self) -> int:
-        return len(self._packed) if self.compressed_from else self.path.stat().st_size
+        return self.path.stat().st_size
 
     @cached_property
     def sha256(self) -> str:
-        return self.listed_sha256 or hashlib.sha256(self.content).hexdigest()
+        return self.listed_sha256 or self._file_digest(hashlib.sha256)
 
     @cached_property
     def md5(self) -> str:
         """MD5 in hex, for the DCAT-AP.de 2.0 catalog (its hash-algorithm list's only
-        confirmed entry); a checksum against accidents, not a security measure."""
-        return hashlib.md5(self.content, usedforsecurity=False).hexdigest()
+        confirmed entry); a checksum against accidents, not a security measure. Read
+        in chunks when first asked for: about 1 s for a million triples' dumps."""
+        return self._file_digest(lambda: hashlib.md5(usedforsecurity=False))
+
+    def _file_digest(self, digest) -> str:
+        with self.path.open("rb") as file:
+            return hashlib.file_digest(file, digest).hexdigest()
 
     def digest(self, algorithm: str) -> str:
         """The checksum by ``hashlib`` name: ``sha256`` (checked at start) or ``md5``."""
@@ -190,18 +184,14 @@ class DumpFile:
         return self.compressed_from is None and DUMP_FORMATS[self.name].file_type is not None
 
 
-def gzip_bytes(content: bytes) -> bytes:
-    """Deterministic gzip: no file name, mtime 0, maximum compression."""
-    return gzip.compress(content, compresslevel=9, mtime=0)
-
-
 def read_dumps(dist: Path) -> dict[str, DumpFile]:
-    """The files of the build in ``dist``, plain and gzipped, sorted by name.
+    """The files of the build in ``dist``, sorted by name.
 
-    Only names the build writes (``DUMP_FORMATS``) that ``SHA256SUMS`` lists are
-    taken, and each must match its checksum: a half-replaced folder is an error,
-    not a silent mismatch between the catalog and the files. Checking reads each
-    file once, in chunks; nothing of it is kept.
+    Only names the build writes (``DUMP_FORMATS`` and the ``.gz`` copies of its RDF
+    dumps) that ``SHA256SUMS`` lists are taken, and each must match its checksum: a
+    half-replaced folder is an error, not a silent mismatch between the catalog and the
+    files. Checking reads each file once, in chunks; nothing of it is kept. A build
+    from before the copies were written (26 Nov 2026) is served without them.
     """
     sums_path = dist / CHECKSUMS
     if not sums_path.is_file():
@@ -210,7 +200,7 @@ def read_dumps(dist: Path) -> dict[str, DumpFile]:
     listed: dict[str, str] = {}
     for line in sums_path.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
-        if name in DUMP_FORMATS and name != CHECKSUMS:
+        if name != CHECKSUMS and (name in DUMP_FORMATS or _compresses(name)):
             listed[name] = digest
     files = {CHECKSUMS: DumpFile(CHECKSUMS, sums_path, "text/plain", modified)}
     for name in sorted(listed):
@@ -218,12 +208,17 @@ def read_dumps(dist: Path) -> dict[str, DumpFile]:
             digest = hashlib.file_digest(file, "sha256").hexdigest()
         if digest != listed[name]:
             raise InputError(f"{dist / name}: does not match its SHA-256 in {CHECKSUMS}")
-        media_type = DUMP_FORMATS[name].media_type
-        files[name] = DumpFile(name, dist / name, media_type, modified, digest)
-        files[name + GZIP_SUFFIX] = DumpFile(
-            name + GZIP_SUFFIX, dist / name, GZIP_MEDIA_TYPE, modified, compressed_from=name
-        )
-    return dict(sorted(files.items()))
+        source = _compresses(name)
+        media_type = GZIP_MEDIA_TYPE if source else DUMP_FORMATS[name].media_type
+        files[name] = DumpFile(name, dist / name, media_type, modified, digest, source)
+    return files
+
+
+def _compresses(name: str) -> str | None:
+    """The RDF dump that a ``.gz`` name is the gzip copy of, or None."""
+    plain = name.removesuffix(GZIP_SUFFIX)
+    known = plain != name and plain in DUMP_FORMATS
+    return plain if known and DUMP_FORMATS[plain].file_type is not None else None
 
 
 # --- Metadata source ----------------------------------------------------------------

@@ -15,9 +15,11 @@ stream (the build's files) instead of coming back as bytes.
 """
 
 import gc
+import gzip
 import io
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -159,3 +161,19 @@ class _NamedGraphsTrigSerializer(TrigSerializer):
         TurtleSerializer.__init__(self, contexts[0])
         self.contexts = contexts
         self.default_context = None
+
+
+GZIP_SUFFIX = ".gz"
+_CHUNK = 1 << 20
+
+
+def write_gzip(source: Path, target: Path) -> None:
+    """``target``: ``source`` gzipped deterministically (no file name, mtime 0, level 9),
+    streamed in chunks, so a dump of any size is compressed without being held in memory."""
+    with (
+        source.open("rb") as plain,
+        target.open("wb") as packed,
+        gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed, mtime=0) as stream,
+    ):
+        while chunk := plain.read(_CHUNK):
+            stream.write(chunk)

@@ -2,11 +2,11 @@
 
 The files are listed once, at start-up, from the dist folder (``NETGRAPH_DIST``,
 else the project's ``dist/`` when the build is what is served): exactly the
-names ``SHA256SUMS`` lists, each checked against its checksum, plus
-``SHA256SUMS`` itself and a gzip copy (``NAME.gz``, ``application/gzip``,
-compressed deterministically, when first asked for) of every RDF file. A file
-is read from the folder for each download, not kept in memory. Any other name
-is 404, so no path can reach outside the folder.
+names ``SHA256SUMS`` lists, each checked against its checksum, among them the
+gzip copy (``NAME.gz``, ``application/gzip``) the build wrote of every RDF
+file, plus ``SHA256SUMS`` itself. A file is streamed from the folder for each
+download, never held in memory. Any other name is 404, so no path can reach
+outside the folder.
 
 Each file has a strong ``ETag`` (its SHA-256, for the plain files the value in
 ``SHA256SUMS``), ``Last-Modified`` (the build's time), conditional GET (304),
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template_string, request
 from werkzeug.http import parse_range_header
+from werkzeug.wsgi import wrap_file
 
 from netgraph.dataset_metadata import DumpFile, read_dumps
 from netgraph.sparql_protocol import MediaFormat, negotiate
@@ -101,7 +102,10 @@ def download(name: str) -> Response:
         abort(404, description=f"no dump named {name!r}; see /dumps/")
     textual = file.media_type.startswith(TEXT_TYPES)
     content_type = f"{file.media_type}; charset=utf-8" if textual else file.media_type
-    response = Response(file.content, content_type=content_type)
+    # streamed from the file, never read whole: a dump can be hundreds of megabytes
+    body = wrap_file(request.environ, file.path.open("rb"))
+    response = Response(body, content_type=content_type, direct_passthrough=True)
+    response.content_length = file.size
     response.set_etag(file.sha256)
     response.last_modified = file.last_modified
     response.cache_control.public = True
