@@ -17,6 +17,7 @@ import netgraph.atomic_dir
 import netgraph.build
 from netgraph.build import (
     CHECKSUMS,
+    HASH_IRIS_FILE,
     STATISTICS_FILE,
     STORE_DIR,
     named_graphs,
@@ -24,7 +25,13 @@ from netgraph.build import (
     write_outputs,
 )
 from netgraph.loading import load_project
-from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from netgraph.namespaces import (
+    BASE_IRI,
+    GRAPH_DATA,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    ONTOLOGY_IRI,
+)
 from netgraph.project import Project
 from netgraph.reasoning import infer
 from netgraph.serialization import canonicalize, write_ntriples, write_trig
@@ -100,8 +107,12 @@ def build_in_subprocess(root: Path, out: Path, seed: str) -> dict[str, bytes]:
 def test_builds_are_byte_identical_across_hash_seeds(fixture_root: Path, tmp_path: Path):
     first = build_in_subprocess(fixture_root, tmp_path / "first", "1")
     second = build_in_subprocess(fixture_root, tmp_path / "second", "2")
-    assert list(first) == sorted([*FILES, STATISTICS_FILE])
+    assert list(first) == sorted([*FILES, HASH_IRIS_FILE, STATISTICS_FILE])
     assert first == second
+    hash_iris = first[HASH_IRIS_FILE].decode().splitlines()
+    assert hash_iris == sorted(set(hash_iris))
+    assert f"{ONTOLOGY_IRI}#Network" in hash_iris
+    assert all(iri.startswith(BASE_IRI) and "#" in iri for iri in hash_iris)
 
 
 def test_the_command_writes_the_store_unless_told_not_to(
@@ -111,7 +122,7 @@ def test_the_command_writes_the_store_unless_told_not_to(
     assert run_cli("build", "--root", fixture_root, "--out", with_store).exit_code == 0
     assert run_cli("build", "--root", fixture_root, "--out", without, "--no-store").exit_code == 0
     assert sorted(p.name for p in with_store.iterdir()) == sorted(
-        [*FILES, STORE_DIR, STATISTICS_FILE]
+        [*FILES, STORE_DIR, HASH_IRIS_FILE, STATISTICS_FILE]
     )
     assert sorted(p.name for p in without.iterdir()) == FILES
     listed = [line.split("  ")[1] for line in (with_store / CHECKSUMS).read_text().splitlines()]

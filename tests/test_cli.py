@@ -105,7 +105,7 @@ def test_build_reports_what_it_wrote(run_cli, fixture_root: Path, tmp_path: Path
     assert result.stdout.startswith(
         f"wrote {tmp_path / 'out'}: netgraph.trig, netgraph.trig.gz, data.ttl, data.ttl.gz, "
         "data.nt, data.nt.gz, data.jsonld, data.jsonld.gz, inferred.ttl, inferred.ttl.gz, "
-        "SHA256SUMS, oxigraph/, statistics.json ("
+        "SHA256SUMS, oxigraph/, statistics.json, hash-iris.txt ("
     )
     assert result.stderr == "validation: violation: 0, warning: 1, info: 0\n"
 

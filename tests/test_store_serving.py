@@ -13,7 +13,7 @@ from rdflib import Dataset, URIRef
 from rdflib.plugins.stores.memory import Memory
 
 from netgraph import dataset_metadata, engines
-from netgraph.build import STATISTICS_FILE
+from netgraph.build import HASH_IRIS_FILE, STATISTICS_FILE
 from netgraph.dataset_metadata import count_statistics, read_statistics, write_statistics
 from netgraph.engines import StoreView, open_store, store_dataset, triples_per_predicate
 from netgraph.errors import InputError
@@ -238,3 +238,49 @@ def test_a_statistics_file_with_a_wrong_count_stops_start_up(
     with pytest.raises(InputError) as raised:
         create_app({"NETGRAPH_DIST": dist, "NETGRAPH_WORKERS": 0})
     assert str(raised.value) == f"{dist / STATISTICS_FILE}: not the statistics of a build: {reason}"
+
+
+# --- The hash IRIs the build keeps for the resource pages ---------------------------------
+
+PAGES_WITH_HASH_IRIS = ("/ontology", "/id/membership/duesseldorf--eccar")
+
+
+def _pages(client) -> dict[str, bytes]:
+    turtle = {"Accept": "text/turtle"}
+    pages = {path: client.get(path, headers=turtle) for path in PAGES_WITH_HASH_IRIS}
+    assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(
+        PAGES_WITH_HASH_IRIS, 200
+    )
+    return {path: page.data for path, page in pages.items()}
+
+
+def test_the_build_keeps_its_hash_iris_beside_the_store(built_store_dist):
+    kept = (built_store_dist / HASH_IRIS_FILE).read_text(encoding="utf-8").splitlines()
+    assert kept == engines.hash_iris(open_store(built_store_dist / "oxigraph"))
+    assert f"{BASE_IRI}id/membership/duesseldorf--eccar#period" in kept
+
+
+def test_pages_read_the_kept_hash_iris_instead_of_a_pass(
+    serve, built_store_dist, tmp_path, make_app, monkeypatch
+):
+    passed_dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, passed_dist, ignore=shutil.ignore_patterns(HASH_IRIS_FILE))
+    expected = _pages(make_app(NETGRAPH_DATASET=None, NETGRAPH_DIST=passed_dist).test_client())
+    assert b"#period" in expected["/id/membership/duesseldorf--eccar"]
+
+    def refuse(store):
+        raise AssertionError("a pass over the store, not the kept list")
+
+    monkeypatch.setattr(engines, "hash_iris", refuse)
+    assert _pages(serve().test_client()) == expected
+
+
+def test_an_unreadable_hash_iri_list_costs_the_pass_not_the_page(
+    serve, built_store_dist, tmp_path, make_app, caplog
+):
+    expected = _pages(serve().test_client())
+    dist = tmp_path / "dist"
+    shutil.copytree(built_store_dist, dist)
+    (dist / HASH_IRIS_FILE).write_bytes(b"\xff\xfe not UTF-8\n")
+    assert _pages(make_app(NETGRAPH_DATASET=None, NETGRAPH_DIST=dist).test_client()) == expected
+    assert f"{dist / HASH_IRIS_FILE}: not read" in caplog.text

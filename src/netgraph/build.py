@@ -42,6 +42,9 @@ CHECKSUMS = "SHA256SUMS"
 STORE_DIR = "oxigraph"
 """The dataset in Oxigraph's persistent format (a RocksDB folder), for ``netgraph serve`` to
 open without parsing. Not deterministic byte for byte, so not in SHA256SUMS."""
+HASH_IRIS_FILE = "hash-iris.txt"
+"""The dataset's hash IRIs, sorted, kept beside the store for the resource pages
+(:func:`netgraph.engines.write_hash_iris`); like the statistics, not a dump."""
 STATISTICS_FILE = "statistics.json"
 """The VoID statistics of the store, counted when it is written and kept beside it: at a
 million triples counting takes about 15 s, which the first request for the VoID
@@ -115,7 +118,7 @@ def run_build(
         written = write_outputs(named, staging)
         if store:
             _write_store_apart(staging / "netgraph.trig", staging / STORE_DIR)
-            written += [f"{STORE_DIR}/", STATISTICS_FILE]
+            written += [f"{STORE_DIR}/", STATISTICS_FILE, HASH_IRIS_FILE]
     return BuildOutcome(report, written, inferred_triples, reasoning_seconds)
 
 
@@ -179,7 +182,7 @@ def _sha256(path: Path) -> str:
 
 def _write_store_apart(trig: Path, folder: Path) -> None:
     """Oxigraph's store, written by a fresh interpreter from the TriG file, and its
-    statistics beside it.
+    statistics and hash IRIs beside it.
 
     Its bulk load takes about fifteen times the TriG's size (175 MiB at
     100,000 triples); in this process that came on top of a heap still the size
@@ -201,10 +204,13 @@ def _write_store_apart(trig: Path, folder: Path) -> None:
 
 _STORE_WRITER = """import sys
 from pathlib import Path
+from netgraph.build import HASH_IRIS_FILE
 from netgraph.dataset_metadata import write_statistics
-from netgraph.engines import write_store
-write_store(Path(sys.argv[1]).read_bytes(), Path(sys.argv[2]))
-write_statistics(Path(sys.argv[2]))
+from netgraph.engines import write_hash_iris, write_store
+store = Path(sys.argv[2])
+write_store(Path(sys.argv[1]).read_bytes(), store)
+write_statistics(store)
+write_hash_iris(store, store.parent / HASH_IRIS_FILE)
 """
 
 

@@ -58,7 +58,7 @@ from rdflib.store import Store
 
 from netgraph import limits
 from netgraph.build import STORE_DIR  # noqa: F401  (the build's store folder, re-exported)
-from netgraph.namespaces import PREFIXES
+from netgraph.namespaces import BASE_IRI, PREFIXES
 from netgraph.sparql_protocol import ProtocolError
 from netgraph.web.engine import Outcome, QueryEngine, _is_update
 from netgraph.web.results import Row
@@ -260,6 +260,28 @@ def write_store(trig: bytes, folder: Path) -> None:
     store.flush()
     store.optimize()
     del store  # closes the database
+
+
+def hash_iris(store: ox.Store) -> list[str]:
+    """The dataset's own hash IRIs (``…/ontology#Network``, ``…/membership/x--y#period``)
+    that are a subject or a predicate, sorted: what a document's page describes besides
+    the document itself. A pass over the store: 1.6 s at a million triples."""
+    return sorted(
+        {
+            iri
+            for position in ("subject", "predicate")
+            for iri in distinct_iris(store, position)
+            if iri.startswith(BASE_IRI) and "#" in iri
+        }
+    )
+
+
+def write_hash_iris(store_folder: Path, target: Path) -> None:
+    """Keep :func:`hash_iris` of the store in ``store_folder`` in ``target``, one a line,
+    so that the server's first resource page need not make the pass (it did, 1.9 s at a
+    million triples); the same data gives the same bytes."""
+    lines = "".join(f"{iri}\n" for iri in hash_iris(open_store(store_folder)))
+    target.write_text(lines, encoding="utf-8")
 
 
 def open_store(folder: Path) -> ox.Store:

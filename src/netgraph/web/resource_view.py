@@ -19,6 +19,7 @@ the build's Oxigraph store keeps no copy of it in Python (see
 :class:`ResourceIndex`).
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,9 +30,11 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME, XSD
 
 from netgraph import engines
+from netgraph.build import HASH_IRIS_FILE
 from netgraph.names import compact
 from netgraph.namespaces import BASE_IRI, GRAPH_INFERRED, ONTOLOGY_IRI
 
+log = logging.getLogger(__name__)
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)
 DATE_PREDICATES = (
     DCTERMS.date,
@@ -104,10 +107,10 @@ class ResourceIndex:
     """Which documents the dataset has, and the labels of IRIs, looked up when asked for.
 
     Nothing is read up front: a document is known when the dataset mentions its IRI
-    (three index look-ups) or has a hash IRI of it as a subject or predicate. Only
-    those hash IRIs need a pass over the data, made once, on first use, by Oxigraph
-    on the build's store (:func:`netgraph.engines.distinct_iris`); what is kept is
-    small, a few IRIs per document that has any.
+    (three index look-ups) or has a hash IRI of it as a subject or predicate. Those
+    hash IRIs are read on first use from the list the build kept beside its store, or
+    found by a pass over the data (:func:`_hash_iris_of`); what is kept is small, a
+    few IRIs per document that has any.
     """
 
     def __init__(self, dataset: Dataset):
@@ -116,9 +119,8 @@ class ResourceIndex:
     @cached_property
     def _hash_iris(self) -> dict[str, set[URIRef]]:
         found: dict[str, set[URIRef]] = defaultdict(set)
-        for iri in _subject_and_predicate_iris(self.dataset):
-            if iri.startswith(BASE_IRI) and "#" in iri:
-                found[document_of(iri)].add(URIRef(iri))
+        for iri in _hash_iris_of(self.dataset):
+            found[document_of(iri)].add(URIRef(iri))
         return found
 
     @cached_property
@@ -239,22 +241,30 @@ class ResourceIndex:
         return description
 
 
-def _subject_and_predicate_iris(dataset: Dataset) -> Iterable[str]:
-    """Every IRI that is a subject or a predicate, at least once: by Oxigraph on the build's
-    store, else (a dataset given in memory, which is small) in one pass over its quads."""
+def _hash_iris_of(dataset: Dataset) -> Iterable[str]:
+    """The dataset's hash IRIs that are a subject or a predicate: on the build's store, as
+    the build kept them (:data:`HASH_IRIS_FILE`), else by a pass over the store; for a
+    dataset given in memory (small), in one pass over its quads. A kept file that cannot
+    be read costs the pass, never the page."""
     if isinstance(dataset.store, engines.StoreView):
-        store = dataset.store.build.store
-        return (
-            iri
-            for position in ("subject", "predicate")
-            for iri in engines.distinct_iris(store, position)
-        )
-    return (
+        build = dataset.store.build
+        kept = build.folder.parent / HASH_IRIS_FILE
+        if kept.is_file():
+            try:
+                return [
+                    iri
+                    for iri in kept.read_text(encoding="utf-8").splitlines()
+                    if iri.startswith(BASE_IRI) and "#" in iri
+                ]
+            except (OSError, UnicodeDecodeError) as error:
+                log.warning("%s: not read (%s); finding the hash IRIs in the store", kept, error)
+        return engines.hash_iris(build.store)
+    return {
         str(term)
         for s, p, _, _ in dataset.quads((None, None, None, None))
         for term in (s, p)
-        if isinstance(term, URIRef)
-    )
+        if isinstance(term, URIRef) and term.startswith(BASE_IRI) and "#" in term
+    }
 
 
 # --- Formatting numbers and dates per language ----------------------------------------
