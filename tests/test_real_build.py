@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from netgraph.build import STATISTICS_FILE, STORE_DIR, run_build
+from netgraph.build import HASH_IRIS_FILE, STATISTICS_FILE, STORE_DIR, run_build
 from netgraph.namespaces import (
     CPOV,
     GRAPH_DATA,
@@ -182,11 +182,11 @@ def test_real_builds_are_byte_identical_across_hash_seeds(dist: Path, tmp_path: 
         capture_output=True,
     )
     # the command writes the Oxigraph store too, which is not byte-stable (docs/engine.md),
-    # and its statistics, which tests/test_build.py compares across hash seeds
+    # and its statistics and hash IRIs, which tests/test_build.py compares across hash seeds
+    kept = (STORE_DIR, STATISTICS_FILE, HASH_IRIS_FILE)
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [STORE_DIR]
     assert (out / STATISTICS_FILE).is_file()
+    assert (out / HASH_IRIS_FILE).is_file()
     first = {p.name: p.read_bytes() for p in dist.iterdir()}
-    second = {
-        p.name: p.read_bytes() for p in out.iterdir() if p.name not in (STORE_DIR, STATISTICS_FILE)
-    }
+    second = {p.name: p.read_bytes() for p in out.iterdir() if p.name not in kept}
     assert first == second
