@@ -310,6 +310,26 @@ def test_a_head_hit_in_the_fast_lane_has_the_get_headers_and_no_body(dispatched)
     assert head.headers["ETag"] == first.headers["ETag"]
 
 
+def test_a_repeated_revalidation_is_answered_by_the_fast_lane(dispatched):
+    app = dispatched()
+    client = app.test_client()
+    etag = get(client).headers["ETag"]
+    first, second, third = (
+        get(client, headers={"If-None-Match": tag}) for tag in (etag, f"W/{etag}", etag)
+    )
+    assert app.dispatches == 2  # the answer, then the first 304: the hooks make it
+    assert app.evaluations == ["answer"]
+    for later in (second, third):
+        assert (later.status_code, later.data) == (304, b"")
+        assert list(later.headers.items()) == list(first.headers.items())
+    assert first.headers[CACHE_HEADER] == "revalidated"
+    assert first.headers["ETag"] == etag
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    other = get(client, headers={"If-None-Match": '"another"'})
+    assert (other.status_code, other.headers[CACHE_HEADER]) == (200, "hit")
+    assert app.dispatches == 2
+
+
 def test_what_the_fast_lane_leaves_to_flask(dispatched):
     app = dispatched(MAX_CONTENT_LENGTH=2048)
     client = app.test_client()
@@ -323,6 +343,17 @@ def test_what_the_fast_lane_leaves_to_flask(dispatched):
     assert again.headers[CACHE_HEADER] == "hit"  # a resource page: a hit, through Flask
     assert page.data == again.data
     assert app.dispatches == 5
+
+
+def test_a_kept_304_counts_against_the_bound_and_goes_with_its_answer():
+    cache = ResponseCache(100)
+    assert cache.put("a", Entry(200, (("A", "bc"),), b"x" * 7))  # 10 bytes
+    cache.keep_not_modified("a", (("ETag", '"t"'),))  # 4 + 3 bytes more
+    assert cache.size == 17
+    assert cache.peek("a").not_modified == (("ETag", '"t"'),)
+    cache.keep_not_modified("gone", (("ETag", '"u"'),))  # no answer kept: nothing kept
+    assert "gone" not in cache
+    assert cache.size == 17
 
 
 def test_lru_eviction_by_bytes_exact():

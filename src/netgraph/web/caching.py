@@ -43,7 +43,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -153,11 +153,14 @@ class Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    not_modified: tuple[tuple[str, str], ...] = ()
+    """The final headers of a 304 that stood for this answer, once the hooks have made one:
+    :class:`FastLane` repeats them (they depend on nothing but the key)."""
 
     @property
     def size(self) -> int:
-        """Bytes counted against the bound: body, header names and values."""
-        headers = sum(len(name) + len(value) for name, value in self.headers)
+        """Bytes counted against the bound: body, header names and values (the 304's too)."""
+        headers = sum(len(name) + len(value) for name, value in self.headers + self.not_modified)
         return len(self.body) + headers + ENTRY_OVERHEAD
 
 
@@ -219,6 +222,12 @@ class ResponseCache:
                 self.evictions += 1
             return True
 
+    def keep_not_modified(self, key: str, headers: tuple[tuple[str, str], ...]) -> None:
+        """Keep the headers of the 304 for ``key``'s answer with it, while it is kept."""
+        entry = self.peek(key)
+        if entry is not None and entry.not_modified != headers:
+            self.put(key, replace(entry, not_modified=headers))
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -259,9 +268,10 @@ class FastLane:
     A hit through Flask costs its request context, routing and hooks, about as much as
     Oxigraph's whole answer to a simple query; here it costs the key and a look-up. Only
     requests whose path is a cacheable endpoint's fixed URL (``/sparql``, ``/``,
-    ``/catalog`` …) and that carry no ``If-None-Match`` take the lane; whatever it does
-    not answer goes on to the application with the key already computed. The stored
-    headers are final (the caching hook runs last), so a hit needs nothing added.
+    ``/catalog`` …) take the lane; whatever it does not answer goes on to the
+    application with the key already computed. The stored headers are final (the
+    caching hook runs last), so a hit needs nothing added; likewise a 304, once the
+    hooks have answered one for the same key and its headers are kept with the answer.
     """
 
     def __init__(self, app: Flask, caching: Caching):
@@ -277,10 +287,10 @@ class FastLane:
     def __call__(self, environ: dict, start_response):
         endpoint = self.endpoints.get(environ.get("PATH_INFO", ""))
         method = environ.get("REQUEST_METHOD")
+        cache = self.caching.cache
         if (
             endpoint is None
-            or not self.caching.cache.max_bytes
-            or "HTTP_IF_NONE_MATCH" in environ
+            or not cache.max_bytes
             or not (method in ("GET", "HEAD") or (method == "POST" and endpoint in POST_ENDPOINTS))
         ):
             return self.wsgi_app(environ, start_response)
@@ -290,8 +300,14 @@ class FastLane:
             if body is None:
                 return self.wsgi_app(environ, start_response)
         key = request_key(environ, self.caching.version, ENDPOINTS[endpoint], body)
+        if method != "POST" and _revalidates(environ.get("HTTP_IF_NONE_MATCH"), key, endpoint):
+            entry = cache.peek(key)
+            if entry is None or not entry.not_modified:  # the hooks make the first 304
+                return self.wsgi_app(environ, start_response)
+            start_response("304 Not Modified", list(entry.not_modified))
+            return []
         environ[KEY_IN_ENVIRON] = key
-        entry = self.caching.cache.get(key)
+        entry = cache.get(key)
         if entry is None:
             return self.wsgi_app(environ, start_response)
         start_response(
@@ -382,6 +398,13 @@ def _opaque(etag: str) -> str:
     return etag.removeprefix("W/").strip('"')
 
 
+def _revalidates(header: str | None, key: str, endpoint: str) -> bool:
+    """Whether ``If-None-Match`` names the ETag of ``key`` (weak comparison) or is ``*``."""
+    condition = if_none_match(header)
+    etag = etag_for(key, endpoint in WEAK)
+    return condition is not None and (condition[0] or _opaque(etag) in condition[1])
+
+
 # --- The hooks ---------------------------------------------------------------------------
 
 
@@ -400,10 +423,8 @@ def _before() -> Response | None:
         key = request_key(request.environ, caching.version, ENDPOINTS[endpoint], body)
     etag = etag_for(key, endpoint in WEAK)
     g.netgraph_cache = (key, etag)
-    if method != "POST":
-        condition = if_none_match(request.headers.get("If-None-Match"))
-        if condition is not None and (condition[0] or _opaque(etag) in condition[1]):
-            return _not_modified(caching, key, etag, ENDPOINTS[endpoint])
+    if method != "POST" and _revalidates(request.headers.get("If-None-Match"), key, endpoint):
+        return _not_modified(caching, key, etag, ENDPOINTS[endpoint])
     entry = caching.cache.get(key) if caching.cache.max_bytes and not looked_up else None
     if entry is None:
         return None
@@ -434,6 +455,9 @@ def _not_modified(caching: Caching, key: str, etag: str, varies: Sequence[str]) 
 
 def _after(response: Response) -> Response:
     if g.get("netgraph_cache_served"):
+        if response.status_code == 304:
+            key, _ = g.netgraph_cache
+            current_caching().cache.keep_not_modified(key, tuple(response.headers.items()))
         return response
     status = response.status_code
     if status >= 500 or status == 429:
