@@ -24,7 +24,10 @@ on the same data:
    and reported). Peak memory is the largest sum over the server's process
    tree, sampled every 0.1 s over the server's whole life, of the resident
    set (RSS) and of the proportional set size (PSS, which counts a page that
-   forked processes share once, not once per process).
+   forked processes share once, not once per process);
+3. a fresh ``netgraph serve`` of its own, asked once for each of :data:`PAGES`
+   (the dumps listing, the catalogs, VoID, two resource pages, the ontology):
+   status, seconds and bytes of each first request, and that server's peak.
 
 Markdown tables go to stdout: per size and query, per size the summary with
 the ratio netgraph/Oxigraph for each figure, and the growth exponent per
@@ -72,6 +75,18 @@ BIN = Path(sys.executable).parent
 START_TIMEOUT = 600.0
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
 SERVERS = ("netgraph", "oxigraph", "rdflib-endpoint")
+PAGES = (
+    "/dumps/",
+    "/catalog",
+    "/catalog?_profile=dcat-ap-de",
+    "/.well-known/void",
+    "/id/network/eurocities",
+    "/id/city/duesseldorf",
+    "/ontology",
+)
+"""What ``netgraph serve`` answers besides queries, asked for once each on a fresh server:
+what a portal harvesting the catalog or a crawler's first visit meets."""
+PAGE_TIMEOUT = 120.0
 PATHS = {"netgraph": "/sparql", "oxigraph": "/sparql", "rdflib-endpoint": "/"}
 
 
@@ -340,6 +355,10 @@ class SizeFigures:
     build: tuple[float | None, int, str] = (None, 0, "")
     dumped: int | None = None
     servers: dict[str, ServerFigures] = field(default_factory=dict)
+    pages: dict[str, list] = field(default_factory=dict)
+    """Path: [status, seconds, bytes] of its first request, on a server of its own."""
+    pages_peak_mib: tuple[float, float] | None = None
+    """Peak RSS and PSS of that server's process tree, pages included."""
 
 
 def save(figures: SizeFigures, path: Path) -> None:
@@ -354,6 +373,8 @@ def load(path: Path) -> SizeFigures:
         uncached = {query: QueryFigures(**f) for query, f in server.pop("uncached").items()}
         servers[name] = ServerFigures(**server, queries=queries, uncached=uncached)
     data["validate"], data["build"] = tuple(data["validate"]), tuple(data["build"])
+    if data.get("pages_peak_mib") is not None:
+        data["pages_peak_mib"] = tuple(data["pages_peak_mib"])
     return SizeFigures(**data, servers=servers)
 
 
@@ -435,7 +456,36 @@ def measure_size(
             f"{size}: {name} done, peak RSS {result.peak_mib:.0f} MiB, "
             f"peak PSS {result.peak_pss_mib:.0f} MiB"
         )
+    if "netgraph" in args.servers:
+        measure_pages(figures, root, dist, scratch)
     return figures
+
+
+def measure_pages(figures: SizeFigures, root: Path, dist: Path, scratch: Path) -> None:
+    """The first request to each of :data:`PAGES`, on a netgraph server of its own, so that
+    the query figures and their memory peak above stay those of serving queries alone."""
+    try:
+        server = start_server("netgraph", root, dist, scratch)
+    except (RuntimeError, subprocess.SubprocessError) as error:
+        log(f"pages: netgraph failed: {str(error).splitlines()[0][:200]}")
+        return
+    try:
+        for path in PAGES:
+            connection = http.client.HTTPConnection(HOST, server.port, timeout=PAGE_TIMEOUT)
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Accept": "text/turtle"})
+                response = connection.getresponse()
+                body = response.read()
+                figures.pages[path] = [response.status, time.perf_counter() - started, len(body)]
+            except OSError as error:
+                figures.pages[path] = [None, time.perf_counter() - started, 0]
+                log(f"pages: {path}: {error}")
+            finally:
+                connection.close()
+    finally:
+        server.stop()
+    figures.pages_peak_mib = tuple(kib / 1024 for kib in server.peak_kib)
 
 
 # --- tables ------------------------------------------------------------------
@@ -567,6 +617,20 @@ def summary_table(size: SizeFigures, clients: int, seconds: float) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def pages_table(size: SizeFigures) -> None:
+    print(f"\n### {size.triples:,} asserted triples: first requests besides queries\n")
+    print(
+        "netgraph on a fresh server of its own, each path asked for once (Turtle where "
+        "negotiated), in this order."
+    )
+    print("\n| path | status | seconds | bytes |\n| --- | ---: | ---: | ---: |")
+    for path, (status, seconds, size_bytes) in size.pages.items():
+        print(f"| `{path}` | {status or 'failed'} | {seconds:.3f} | {size_bytes:,} |")
+    if size.pages_peak_mib:
+        rss, pss = size.pages_peak_mib
+        print(f"\nThat server's peak: RSS {rss:.0f} MiB, PSS {pss:.0f} MiB.")
+
+
 def build_table(sizes: list[SizeFigures], budget: float) -> None:
     print(f"\n### `netgraph validate` and `netgraph build` (fresh process, budget {budget:.0f} s)")
     print(
@@ -658,6 +722,8 @@ def main() -> None:
         if size.servers:
             query_table(size, args.requests, args.query_budget)
             summary_table(size, args.clients, args.seconds)
+        if size.pages:
+            pages_table(size)
     growth_table(results)
     print(f"\nmachine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; loopback only")
 
