@@ -172,10 +172,11 @@ def _render(canonical: dict[str, Graph], folder: Path, name: str) -> list[tuple[
         _RENDERERS[name](canonical, stream)
     packed = folder / f"{name}{GZIP_SUFFIX}"
     write_gzip(path, packed)
-    return [(written.name, _sha256(written)) for written in (path, packed)]
+    return [(written.name, file_sha256(written)) for written in (path, packed)]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 in hex, read in chunks: as ``SHA256SUMS`` lists it."""
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID, XSD
 
-from netgraph.build import CHECKSUMS, STATISTICS_FILE
+from netgraph.build import CHECKSUMS, STATISTICS_FILE, file_sha256
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.namespaces import ORG as ORG_NS
@@ -158,18 +158,15 @@ class DumpFile:
 
     @cached_property
     def sha256(self) -> str:
-        return self.listed_sha256 or self._file_digest(hashlib.sha256)
+        return self.listed_sha256 or file_sha256(self.path)
 
     @cached_property
     def md5(self) -> str:
         """MD5 in hex, for the DCAT-AP.de 2.0 catalog (its hash-algorithm list's only
         confirmed entry); a checksum against accidents, not a security measure. Read
         in chunks when first asked for: about 1 s for a million triples' dumps."""
-        return self._file_digest(lambda: hashlib.md5(usedforsecurity=False))
-
-    def _file_digest(self, digest) -> str:
         with self.path.open("rb") as file:
-            return hashlib.file_digest(file, digest).hexdigest()
+            return hashlib.file_digest(file, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
 
     def digest(self, algorithm: str) -> str:
         """The checksum by ``hashlib`` name: ``sha256`` (checked at start) or ``md5``."""
@@ -204,8 +201,7 @@ def read_dumps(dist: Path) -> dict[str, DumpFile]:
             listed[name] = digest
     files = {CHECKSUMS: DumpFile(CHECKSUMS, sums_path, "text/plain", modified)}
     for name in sorted(listed):
-        with (dist / name).open("rb") as file:
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
+        digest = file_sha256(dist / name)
         if digest != listed[name]:
             raise InputError(f"{dist / name}: does not match its SHA-256 in {CHECKSUMS}")
         source = _compresses(name)
@@ -272,7 +268,7 @@ def kept_statistics(dataset: Dataset) -> Statistics | None:
 
     view = dataset.store
     if isinstance(view, engines.StoreView):
-        kept = view.build.folder.parent / STATISTICS_FILE
+        kept = view.build.kept(STATISTICS_FILE)
         if kept.is_file():
             return read_statistics(kept)
     return None

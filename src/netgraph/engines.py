@@ -330,6 +330,10 @@ class BuildStore:
         self._inherited: list[ox.Store] = []
         self._reopening = threading.Lock()
 
+    def kept(self, name: str) -> Path:
+        """A file the build keeps beside this store (its statistics, its hash IRIs)."""
+        return self.folder.parent / name
+
     @property
     def store(self) -> ox.Store:
         if not self.in_memory and os.getpid() != self._pid:

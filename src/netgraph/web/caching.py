@@ -300,7 +300,12 @@ class FastLane:
             if body is None:
                 return self.wsgi_app(environ, start_response)
         key = request_key(environ, self.caching.version, ENDPOINTS[endpoint], body)
-        if method != "POST" and _revalidates(environ.get("HTTP_IF_NONE_MATCH"), key, endpoint):
+        condition = environ.get("HTTP_IF_NONE_MATCH")
+        if (
+            condition
+            and method != "POST"
+            and _revalidates(condition, etag_for(key, endpoint in WEAK))
+        ):
             entry = cache.peek(key)
             if entry is None or not entry.not_modified:  # the hooks make the first 304
                 return self.wsgi_app(environ, start_response)
@@ -398,10 +403,9 @@ def _opaque(etag: str) -> str:
     return etag.removeprefix("W/").strip('"')
 
 
-def _revalidates(header: str | None, key: str, endpoint: str) -> bool:
-    """Whether ``If-None-Match`` names the ETag of ``key`` (weak comparison) or is ``*``."""
+def _revalidates(header: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison) or is ``*``."""
     condition = if_none_match(header)
-    etag = etag_for(key, endpoint in WEAK)
     return condition is not None and (condition[0] or _opaque(etag) in condition[1])
 
 
@@ -423,7 +427,7 @@ def _before() -> Response | None:
         key = request_key(request.environ, caching.version, ENDPOINTS[endpoint], body)
     etag = etag_for(key, endpoint in WEAK)
     g.netgraph_cache = (key, etag)
-    if method != "POST" and _revalidates(request.headers.get("If-None-Match"), key, endpoint):
+    if method != "POST" and _revalidates(request.headers.get("If-None-Match"), etag):
         return _not_modified(caching, key, etag, ENDPOINTS[endpoint])
     entry = caching.cache.get(key) if caching.cache.max_bytes and not looked_up else None
     if entry is None:

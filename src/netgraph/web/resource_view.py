@@ -248,7 +248,7 @@ def _hash_iris_of(dataset: Dataset) -> Iterable[str]:
     be read costs the pass, never the page."""
     if isinstance(dataset.store, engines.StoreView):
         build = dataset.store.build
-        kept = build.folder.parent / HASH_IRIS_FILE
+        kept = build.kept(HASH_IRIS_FILE)
         if kept.is_file():
             try:
                 return [
