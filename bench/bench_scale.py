@@ -26,7 +26,7 @@ on the same data:
    set (RSS) and of the proportional set size (PSS, which counts a page that
    forked processes share once, not once per process);
 3. a fresh ``netgraph serve`` of its own, asked once for each of :data:`PAGES`
-   (the dumps listing, the catalogs, VoID, two resource pages, the ontology):
+   (the dumps listing, the catalogs, VoID, three resource pages, the ontology):
    status, seconds and bytes of each first request, and that server's peak.
 
 Markdown tables go to stdout: per size and query, per size the summary with
@@ -82,10 +82,12 @@ PAGES = (
     "/.well-known/void",
     "/id/network/eurocities",
     "/id/city/duesseldorf",
+    "/id/role/member",
     "/ontology",
 )
 """What ``netgraph serve`` answers besides queries, asked for once each on a fresh server:
-what a portal harvesting the catalog or a crawler's first visit meets."""
+what a portal harvesting the catalog or a crawler's first visit meets. ``/id/role/member`` is
+the most linked-to resource (every membership's role), whose incoming links are cut."""
 PAGE_TIMEOUT = 120.0
 PATHS = {"netgraph": "/sparql", "oxigraph": "/sparql", "rdflib-endpoint": "/"}
 

@@ -10,7 +10,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+from rdflib import Graph, URIRef
+
 START_SECONDS = 60
+TARGET = "https://w3id.org/netgraph/id/thing/target"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -34,11 +37,13 @@ def test_serve_options_set_the_limits(tmp_path: Path):
     data.write_text(
         "@prefix ex: <http://example.org/> .\n"
         + "".join(f'ex:s{i} ex:p "value {i}" .\n' for i in range(300))
+        + "".join(f"ex:s{i} ex:q <{TARGET}> .\n" for i in range(4))
     )
     port = _free_port()
     command = [
         *(sys.executable, "-m", "netgraph", "serve", "--port", str(port)),
         *("--timeout", "1", "--workers", "1", "--max-rows", "3", "--max-query-length", "200"),
+        *("--max-incoming", "2"),
         *("--load", str(data)),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -53,6 +58,13 @@ def test_serve_options_set_the_limits(tmp_path: Path):
         status, headers, _ = _get(port, "SELECT * WHERE { ?s ?p ?o }")
         assert (status, headers["X-Netgraph-Truncated"]) == (200, "rows=3")
         assert _get(port, "ASK {} #" + "x" * 200)[0] == 413
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/id/thing/target", headers={"Accept": "text/turtle"}
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:
+            assert response.headers["X-Netgraph-Truncated"] == "incoming=2"
+            graph = Graph().parse(data=response.read(), format="turtle")
+        assert len(list(graph.triples((None, URIRef("http://example.org/q"), None)))) == 2
         started = time.monotonic()
         status, _, body = _get(port, RUNAWAY)
         assert status == 504

@@ -2,7 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
@@ -358,6 +358,53 @@ def test_query_results_link_to_resource_pages(client):
     assert 'href="/id/network/' in html and "lang=de" in html
     other = client.get("/", query_string={"query": "SELECT ?t WHERE { BIND(owl:Thing AS ?t) }"})
     assert "DESCRIBE" in other.data.decode()
+
+
+SOURCE = URIRef(BASE_IRI + "id/source/netzwerkarbeit-duesseldorf")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+CUT = re.compile(r'<p class="cut"><a href="([^"]+)">([^<]+)</a></p>')
+
+
+def test_incoming_links_are_cut_per_predicate_and_marked(make_app, served_dataset):
+    """A description lists at most NETGRAPH_MAX_INCOMING links per predicate, says so,
+    and links a query that lists them all; outgoing triples are never cut."""
+    derived = sorted(s for s in served_dataset.subjects(PROV.wasDerivedFrom, SOURCE))
+    assert len(derived) == 91  # every fact's resource names the source page
+    client = make_app(NETGRAPH_MAX_INCOMING=5).test_client()
+    answer = client.get(path_of(SOURCE), headers={"Accept": "text/turtle"})
+    assert (answer.status_code, answer.headers["X-Netgraph-Truncated"]) == (200, "incoming=5")
+    assert "X-Netgraph-Truncated" in answer.headers["Access-Control-Expose-Headers"]
+    graph = Graph().parse(data=answer.data, format="turtle")
+    assert sorted(graph.subjects(PROV.wasDerivedFrom, SOURCE)) == derived[:5]  # the first
+    assert len(set(graph.subjects(PROV.wasInfluencedBy, SOURCE))) == 5  # inferred: cut too
+    assert set(graph.triples((SOURCE, None, None))) == set(
+        served_dataset.triples((SOURCE, None, None))
+    )
+
+    page = client.get(path_of(SOURCE) + ".html", query_string={"lang": "de"})
+    assert page.headers["X-Netgraph-Truncated"] == "incoming=5"
+    notices = CUT.findall(page.data.decode())
+    # one for the asserted links, one for the inferred prov:wasInfluencedBy
+    assert [text for _, text in notices] == [
+        "Die ersten 5 von 91; alle in einer SPARQL-Abfrage",
+        "Die ersten 5 von 91; alle in einer SPARQL-Abfrage",
+    ]
+    link = urlsplit(notices[0][0].replace("&amp;", "&"))
+    assert link.path == "/"
+    query = parse_qs(link.query)["query"][0]
+    rows = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}
+    ).data.decode()
+    assert rows.split()[1:] == [str(subject) for subject in derived]
+
+
+def test_descriptions_of_the_real_data_are_whole(client):
+    """The default limit (500) is far above the real data's most linked-to resource."""
+    answer = client.get(path_of(SOURCE), headers={"Accept": "text/turtle"})
+    assert "X-Netgraph-Truncated" not in answer.headers
+    graph = Graph().parse(data=answer.data, format="turtle")
+    assert len(set(graph.subjects(PROV.wasDerivedFrom, SOURCE))) == 91
+    assert 'class="cut"' not in client.get(path_of(SOURCE) + ".html").data.decode()
 
 
 def test_the_dataset_itself_is_dereferenceable(client):

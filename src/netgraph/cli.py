@@ -324,6 +324,14 @@ def publish_command(
     help="Bytes in a request body; larger is 413.",
 )
 @click.option(
+    "--max-incoming",
+    type=click.IntRange(min=1),
+    default=limits.MAX_INCOMING,
+    show_default=True,
+    help="Links to a resource through one predicate that its description lists; more are "
+    "cut, and marked.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["oxigraph", "rdflib"]),
     default="oxigraph",
@@ -390,6 +398,7 @@ def serve_command(
         "max_bytes": "NETGRAPH_MAX_BYTES",
         "max_query_length": "NETGRAPH_MAX_QUERY_LENGTH",
         "max_body": "MAX_CONTENT_LENGTH",
+        "max_incoming": "NETGRAPH_MAX_INCOMING",
         "worker_memory": "NETGRAPH_WORKER_MEMORY_MB",
         "cache_size": "NETGRAPH_CACHE_BYTES",
         "cache_max_age": "NETGRAPH_CACHE_MAX_AGE",

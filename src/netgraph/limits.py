@@ -13,6 +13,9 @@ MAX_ROWS = 10_000
 MAX_BYTES = 16 * 1024 * 1024
 MAX_QUERY_LENGTH = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
+MAX_INCOMING = 500
+"""Links to a resource through one predicate that its page and RDF description list;
+more are cut, and marked."""
 CACHE_MIB = 16
 """The answer cache's bound (docs/caching.md): hundreds of ordinary answers, a few of the
 largest; it counts in the web process's memory (docs/performance.md)."""

@@ -34,6 +34,9 @@ Configuration keys (``test_config`` or ``app.config``):
 ``NETGRAPH_QUERY_TIMEOUT``, ``NETGRAPH_WORKERS``, ``NETGRAPH_QUEUE_SIZE``,
 ``NETGRAPH_QUEUE_TIMEOUT``, ``NETGRAPH_WORKER_MEMORY_MB``
     The evaluation pool (:mod:`netgraph.web.evaluator`, ``docs/limits.md``).
+``NETGRAPH_MAX_INCOMING``
+    Links to a resource through one predicate that its page and RDF description list;
+    more are cut (``X-Netgraph-Truncated: incoming=N``).
 ``NETGRAPH_CACHE_BYTES``, ``NETGRAPH_CACHE_MAX_AGE``
     The in-process cache of answers in bytes (0 disables it) and the ``max-age`` of
     ``Cache-Control`` in seconds (:mod:`netgraph.web.caching`, ``docs/caching.md``).
@@ -87,6 +90,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         NETGRAPH_QUEUE_SIZE=limits.QUEUE_SIZE,
         NETGRAPH_QUEUE_TIMEOUT=limits.QUEUE_TIMEOUT_SECONDS,
         NETGRAPH_WORKER_MEMORY_MB=limits.WORKER_MEMORY_MB,
+        NETGRAPH_MAX_INCOMING=limits.MAX_INCOMING,
         NETGRAPH_CACHE_BYTES=caching.DEFAULT_MAX_BYTES,
         NETGRAPH_CACHE_MAX_AGE=caching.DEFAULT_MAX_AGE,
         NETGRAPH_DATASET_VERSION=None,
@@ -203,6 +207,7 @@ def _version(config: Mapping[str, Any], project: Project | None, dataset: Datase
             "NETGRAPH_MAX_ROWS",
             "NETGRAPH_MAX_BYTES",
             "NETGRAPH_MAX_QUERY_LENGTH",
+            "NETGRAPH_MAX_INCOMING",
         )
     }
     return caching.dataset_version(data, settings)

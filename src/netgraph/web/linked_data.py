@@ -14,6 +14,11 @@ Accept-Language`` and ``Content-Location`` naming the format-specific document
 directly. No Accept header (or ``*/*``) gets Turtle, as ``/sparql`` gives its
 machine format first; an Accept header nothing fits gets 406. Negotiation is
 the protocol module's :func:`~netgraph.sparql_protocol.negotiate`.
+
+A description lists at most ``NETGRAPH_MAX_INCOMING`` incoming links per
+predicate (:mod:`netgraph.web.resource_view`); where it lists fewer than there
+are, the response carries ``X-Netgraph-Truncated: incoming=N``, as the endpoint
+marks a cut answer, and the page says so under the links, with a query for all.
 """
 
 from threading import Lock
@@ -37,9 +42,11 @@ from netgraph.sparql_protocol import (
 )
 from netgraph.web import metadata, timeline
 from netgraph.web.dumps import dump_files
+from netgraph.web.engine import TRUNCATED
 from netgraph.web.resource_view import (
     ONTOLOGY_WORDS,
     WORDS,
+    Description,
     PageBuilder,
     ResourceIndex,
     document_of,
@@ -91,7 +98,10 @@ def served_index() -> ResourceIndex:
     with _INDEX_LOCK:
         index = current_app.extensions.get(EXTENSION)
         if index is None:
-            index = current_app.extensions[EXTENSION] = ResourceIndex(current().engine.dataset)
+            index = ResourceIndex(
+                current().engine.dataset, int(current_app.config["NETGRAPH_MAX_INCOMING"])
+            )
+            current_app.extensions[EXTENSION] = index
         return index
 
 
@@ -203,11 +213,19 @@ def _document_url(document: str, extension: str) -> str:
     return f"{request.script_root}{local_path(document)}.{extension}"
 
 
-def _representation(index, document: str, extension: str) -> Response:
+def _representation(index: ResourceIndex, document: str, extension: str) -> Response:
+    description = index.describe(document)
+    response = _document(index, description, extension)
+    if description.cut:
+        response.headers[TRUNCATED] = f"incoming={index.max_incoming}"
+    return response
+
+
+def _document(index: ResourceIndex, description: Description, extension: str) -> Response:
     if extension == "html":
-        return _page(index, document)
+        return _page(index, description)
     offer = DOCUMENTS[extension]
-    graph = index.describe(document).graph()
+    graph = description.graph()
     try:
         body = write_graph(offer.writer, graph)
     except Unrepresentable as error:
@@ -217,6 +235,7 @@ def _representation(index, document: str, extension: str) -> Response:
         body = ("\n".join(lines) + "\n").encode("utf-8")
     response = Response(body, content_type=f"{offer.media_type}; charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = TRUNCATED
     return response
 
 
@@ -231,10 +250,16 @@ def page_language() -> tuple[str, bool]:
     return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0], False
 
 
-def _page(index, document: str) -> Response:
+def _page(index: ResourceIndex, description: Description) -> Response:
+    document = str(description.document)
     lang, explicit = page_language()
     link_lang = lang if explicit else None
-    builder = PageBuilder(index, lang, lambda iri: resource_link(iri, link_lang))
+    builder = PageBuilder(
+        index,
+        lang,
+        lambda iri: resource_link(iri, link_lang),
+        lambda text: url_for("query_page.page", query=text, lang=lang),
+    )
     downloads = [(label, _document_url(document, ext)) for label, ext in DOWNLOADS]
     common = {
         "lang": lang,
@@ -244,9 +269,8 @@ def _page(index, document: str) -> Response:
         "home_link": url_for("query_page.page", lang=lang),
         "iri": document,
     }
+    page = builder.build(description)
     if document == ONTOLOGY_IRI:
-        description = index.describe(document)
-        page = builder.build(description)
         html = render_template(
             "ontology.html",
             page=page,
@@ -256,7 +280,6 @@ def _page(index, document: str) -> Response:
             **common,
         )
     else:
-        page = builder.build(index.describe(document))
         picture = None
         if page.is_city:
             picture = Markup(timeline.render(page.timeline_rows, index.latest_year, lang))

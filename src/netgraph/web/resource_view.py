@@ -8,7 +8,11 @@ A *document* is an IRI under the base without a fragment (``…/id/network/euroc
   blank nodes they reach (so property chains and lists come along whole);
 - every triple whose object is one of them (incoming links), except
   ``rdf:type``: the instances of a class are a query away, not part of the
-  class's description;
+  class's description. At most ``max_incoming`` per predicate, the first by
+  subject IRI: a role or a concept that 20,000 memberships name would
+  otherwise make a page of megabytes that takes seconds. The description says
+  which predicates were cut and how many links each has
+  (:attr:`Description.cut`), so that pages and headers can say so;
 - the ``skos:prefLabel`` and ``rdfs:label`` of every other IRI it links to.
 
 Triples come from all graphs of the dataset, asserted and inferred alike (the
@@ -21,15 +25,16 @@ the build's Oxigraph store keeps no copy of it in Python (see
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from types import MappingProxyType
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME, XSD
 
-from netgraph import engines
+from netgraph import engines, limits
 from netgraph.build import HASH_IRIS_FILE
 from netgraph.names import compact
 from netgraph.namespaces import BASE_IRI, GRAPH_INFERRED, ONTOLOGY_IRI
@@ -66,6 +71,15 @@ class Statement:
     inferred: bool = False
 
 
+@dataclass(frozen=True)
+class Cut:
+    """Incoming links through one predicate, more than a description lists."""
+
+    total: int
+    objects: tuple[URIRef, ...]
+    """The members they point at (the query for all of them names these)."""
+
+
 @dataclass
 class Description:
     document: URIRef
@@ -75,6 +89,8 @@ class Description:
     """Triples about the members, and about the blank nodes they reach."""
     incoming: list[Statement] = field(default_factory=list)
     labels: list[tuple[URIRef, URIRef, Literal]] = field(default_factory=list)
+    cut: dict[URIRef, Cut] = field(default_factory=dict)
+    """The predicates whose incoming links were cut to the index's ``max_incoming``."""
 
     def graph(self) -> Graph:
         """The description as one graph, triples added in a stable order, blank nodes renamed."""
@@ -113,8 +129,9 @@ class ResourceIndex:
     few IRIs per document that has any.
     """
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, max_incoming: int = limits.MAX_INCOMING):
         self.dataset = dataset
+        self.max_incoming = max_incoming
 
     @cached_property
     def _hash_iris(self) -> dict[str, set[URIRef]]:
@@ -224,9 +241,16 @@ class ResourceIndex:
         description.outgoing = [
             Statement(s, p, o, not asserted) for (s, p, o), asserted in outgoing.items()
         ]
-        description.incoming = sorted(
-            Statement(s, p, o, not asserted) for (s, p, o), asserted in incoming.items()
-        )
+        by_predicate: dict[URIRef, list[Statement]] = defaultdict(list)
+        for (s, p, o), asserted in incoming.items():
+            by_predicate[p].append(Statement(s, p, o, not asserted))
+        for predicate, statements in by_predicate.items():
+            if len(statements) > self.max_incoming:
+                objects = tuple(sorted({st.object for st in statements}))
+                description.cut[predicate] = Cut(len(statements), objects)
+                statements.sort()
+                del statements[self.max_incoming :]
+        description.incoming = sorted(st for group in by_predicate.values() for st in group)
         linked = {st.object for st in description.outgoing if isinstance(st.object, URIRef)}
         linked |= {st.subject for st in description.incoming}
         labels = []
@@ -331,6 +355,7 @@ WORDS = {
         "timeline": "Mitgliedschaften",
         "types": "Typ",
         "value": "Wert",
+        "cut": "Die ersten {shown} von {total}; alle in einer SPARQL-Abfrage",
     },
     "en": {
         "statements": "Statements",
@@ -347,6 +372,7 @@ WORDS = {
         "timeline": "Memberships",
         "types": "Type",
         "value": "Value",
+        "cut": "The first {shown} of {total}; all of them in a SPARQL query",
     },
 }
 
@@ -366,6 +392,8 @@ class Value:
 class PropertyRow:
     label: Value
     values: list[Value]
+    more: Value | None = None
+    """Where the values were cut: how many there are, linked to a query for all of them."""
 
 
 @dataclass
@@ -416,13 +444,14 @@ class PageBuilder:
     """Turns a :class:`Description` into what the resource template shows, in one language.
 
     ``link`` gives the local path of a dataset IRI (None for other IRIs), so that
-    pages link within the service.
+    pages link within the service; ``query_link`` the query page's URL for a query.
     """
 
-    def __init__(self, index: ResourceIndex, lang: str, link):
+    def __init__(self, index: ResourceIndex, lang: str, link, query_link):
         self.index = index
         self.lang = lang
         self.link = link
+        self.query_link = query_link
         self.words = WORDS.get(lang, WORDS["en"])
 
     def term(self, term) -> Value:
@@ -453,7 +482,13 @@ class PageBuilder:
             guard += 1
         return "(" + ", ".join(items) + ")"
 
-    def rows(self, statements: Iterable[Statement], by_subject: bool = False) -> list[PropertyRow]:
+    def rows(
+        self,
+        statements: Iterable[Statement],
+        by_subject: bool = False,
+        cuts: Mapping[URIRef, Cut] = MappingProxyType({}),
+    ) -> list[PropertyRow]:
+        """One row per predicate; the rows of predicates in ``cuts`` say that they were cut."""
         grouped: dict[URIRef, list] = defaultdict(list)
         for statement in statements:
             target = statement.subject if by_subject else statement.object
@@ -467,9 +502,22 @@ class PageBuilder:
             label = self.term(predicate)
             if predicate == RDF.type:
                 label = Value(self.words["types"], label.href, label.title, kind="iri")
-            rows.append(PropertyRow(label, values))
+            cut = cuts.get(predicate)
+            rows.append(PropertyRow(label, values, self._more(predicate, cut) if cut else None))
         rows.sort(key=lambda row: (row.label.title != str(RDF.type), row.label.text.casefold()))
         return rows
+
+    def _more(self, predicate: URIRef, cut: Cut) -> Value:
+        objects = " ".join(term.n3() for term in cut.objects)
+        query = (
+            f"SELECT ?subject WHERE {{\n  VALUES ?object {{ {objects} }}\n"
+            f"  ?subject {predicate.n3()} ?object .\n}}\nORDER BY ?subject\n"
+        )
+        text = self.words["cut"].format(
+            shown=format_number(self.index.max_incoming, self.lang),
+            total=format_number(cut.total, self.lang),
+        )
+        return Value(text, self.query_link(query))
 
     def build(self, description: Description) -> ResourcePage:
         document = description.document
@@ -501,6 +549,7 @@ class PageBuilder:
                 )
             )
         incoming = [st for st in description.incoming if not st.inferred]
+        asserted_predicates = {st.predicate for st in incoming}
         members = set(description.members)
         quantities = [
             self.quantity(st.subject)
@@ -520,8 +569,13 @@ class PageBuilder:
             str(document),
             self.index.label(document, self.lang) or str(document),
             sections,
-            self.rows(incoming, by_subject=True),
-            self.rows((st for st in description.incoming if st.inferred), by_subject=True),
+            self.rows(incoming, by_subject=True, cuts=description.cut),
+            self.rows(
+                (st for st in description.incoming if st.inferred),
+                by_subject=True,
+                # a cut predicate with asserted links is marked there, not twice
+                cuts={p: c for p, c in description.cut.items() if p not in asserted_predicates},
+            ),
             quantities,
             self.passages(members),
             sorted(
