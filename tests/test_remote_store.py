@@ -20,13 +20,14 @@ import pytest
 from rdflib import Dataset
 
 from answers import json_term_key
+from netgraph import publishing
 from netgraph.engines import OxigraphEngine
 from netgraph.named_queries import NamedQuery, named_queries
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from netgraph.project import Project
 from netgraph.publishing import CHUNK, _chunks
 from netgraph.query import evaluate_query, format_result, query_engine
-from netgraph.remote_store import RemoteEngine, address, store_url
+from netgraph.remote_store import RemoteEngine, StoreError, address, exchange, store_url
 from netgraph.web import security
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +149,50 @@ def test_a_graph_store_url_without_the_protocol_falls_back_to_updates(
     assert result.exit_code == 0
     assert result.stdout.endswith("by SPARQL update\n")
     assert per_graph(store_quads(oxigraph_server)) == per_graph(build_quads(built_dist))
+
+
+@pytest.mark.parametrize("graph_store", [False, True], ids=["update", "graph-store"])
+@pytest.mark.parametrize("failing_call", [2, 3])
+def test_a_publish_that_fails_on_the_way_leaves_the_published_graphs_as_they_were(
+    oxigraph_server, built_dist, published, tmp_path, monkeypatch, graph_store, failing_call
+):
+    """Staged, then switched in one update: a failure before the switch changes no
+    published graph, and the next publish replaces what was staged."""
+    before = store_quads(oxigraph_server)
+    other = tmp_path / "other"
+    other.mkdir()
+    # another build, whose inferred graph is empty
+    (other / "netgraph.trig").write_text(
+        "".join(
+            f'<{name}> {{ <http://example.org/s> <http://example.org/p> "{position}" }}\n'
+            for position, name in enumerate(GRAPHS[:2])
+        )
+        + f"<{GRAPHS[2]}> {{ }}\n"
+    )
+    calls = []
+
+    def fails_once(url, method, *arguments):
+        calls.append(method)
+        if len(calls) == failing_call:
+            raise StoreError(f"{url}: the store went away")
+        return exchange(url, method, *arguments)
+
+    store = f"{oxigraph_server}/store" if graph_store else None
+    monkeypatch.setattr(publishing, "exchange", fails_once)
+    with pytest.raises(StoreError, match="went away"):
+        publishing.publish(other, f"{oxigraph_server}/update", store)
+    assert len(calls) == failing_call
+    after = [quad for quad in store_quads(oxigraph_server) if quad.graph_name.value in GRAPHS]
+    assert per_graph(after) == per_graph(before)
+    assert ground(after) == ground(before)
+    monkeypatch.undo()
+    try:
+        publishing.publish(other, f"{oxigraph_server}/update", store)
+        # nothing staged is left, and the published inferred graph is now empty too
+        assert per_graph(store_quads(oxigraph_server)) == dict.fromkeys(GRAPHS[:2], 1)
+    finally:
+        publishing.publish(built_dist, f"{oxigraph_server}/update", store)
+    assert per_graph(store_quads(oxigraph_server)) == per_graph(before)
 
 
 def test_update_chunks_keep_each_blank_node_whole():

@@ -1,14 +1,20 @@
 """``netgraph publish``: the build's named graphs into a SPARQL 1.1 store.
 
-Two ways in, both replacing each graph whole, so publishing twice leaves the
-store as publishing once did:
+The graphs are first loaded under staging names (:func:`staging_graph`), then
+one SPARQL Update request replaces each published graph by its staged copy and
+drops the copies. SPARQL 1.1 Update asks a store to treat each request
+atomically (Oxigraph runs one in one transaction), so a query sees the
+graphs of one build or the other, never a mix, and a publish that fails on
+the way leaves the published graphs as they were (and perhaps staged copies,
+which the next publish replaces). Publishing twice leaves the store as
+publishing once did. Two ways to load the staged copies:
 
 - **Graph Store HTTP Protocol** (``--graph-store URL``): one ``PUT
   URL?graph=IRI`` per graph, its triples as N-Triples. A store that does not
-  offer the protocol there (404, 405, 501 on the first graph, before anything
-  was written) is loaded by SPARQL Update instead.
-- **SPARQL Update** (``--to URL``): ``DROP SILENT GRAPH`` for each graph, then
-  ``INSERT DATA`` in requests of about :data:`CHUNK` triples.
+  offer the protocol there (404, 405, 501 on the first graph) is loaded by
+  SPARQL Update instead.
+- **SPARQL Update** (``--to URL``): ``DROP SILENT GRAPH`` for each staging
+  graph, then ``INSERT DATA`` in requests of about :data:`CHUNK` triples.
 
 Blank nodes are scoped to one document or one update request, so a request
 must carry every triple of a blank node: Update requests are cut only
@@ -18,12 +24,11 @@ node shared by two graphs becomes two nodes in the store; the build has one
 such node, in owlrl's closure, which no named query reaches.
 
 The graphs are read from ``DIST/netgraph.trig`` by pyoxigraph (a fraction of
-rdflib's parsing time). A failed publish may leave the graphs half replaced;
-publishing again repairs that.
+rdflib's parsing time).
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -65,29 +70,56 @@ def read_build(dist: Path) -> dict[str, list[ox.Quad]]:
     return graphs
 
 
+def staging_graph(name: str) -> str:
+    """Where ``publish`` loads graph ``name`` before it replaces the published one."""
+    return f"{name}/staging"
+
+
 def publish(
     dist: Path,
     update_url: str,
     graph_store_url: str | None = None,
     timeout: float = TIMEOUT_SECONDS,
 ) -> Published:
-    """Replace each published graph in the store by the build's; StoreError names the store."""
+    """Replace the published graphs in the store by the build's, in one update request at the
+    end; StoreError names the store."""
     graphs = read_build(dist)
     counts = {name: len(quads) for name, quads in graphs.items()}
     if graph_store_url and _put_graphs(graph_store_url, graphs, timeout):
-        return Published("graph store protocol", graph_store_url, counts)
-    _update(update_url, " ; ".join(f"DROP SILENT GRAPH <{name}>" for name in graphs), timeout)
-    for chunk in _chunks([quad for quads in graphs.values() for quad in quads], CHUNK):
-        _update(update_url, _insert_data(chunk), timeout)
-    return Published("SPARQL update", update_url, counts)
+        published = Published("graph store protocol", graph_store_url, counts)
+    else:
+        _update(update_url, " ;\n".join(_drop(staging_graph(name)) for name in graphs), timeout)
+        for chunk in _chunks([quad for quads in graphs.values() for quad in quads], CHUNK):
+            _update(update_url, _insert_data(chunk), timeout)
+        published = Published("SPARQL update", update_url, counts)
+    _update(update_url, _switch(graphs), timeout)
+    return published
+
+
+def _drop(name: str) -> str:
+    return f"DROP SILENT GRAPH <{name}>"
+
+
+def _switch(graphs: Iterable[str]) -> str:
+    """One request: each published graph replaced by its staged copy, the copies dropped.
+
+    ``ADD SILENT`` of a staged graph the store does not have (an empty one: a store
+    need not keep empty graphs) adds nothing, so the published graph ends up empty too.
+    """
+    steps = []
+    for name in graphs:
+        staged = staging_graph(name)
+        steps += [_drop(name), f"ADD SILENT GRAPH <{staged}> TO GRAPH <{name}>", _drop(staged)]
+    return " ;\n".join(steps)
 
 
 def _put_graphs(url: str, graphs: dict[str, list[ox.Quad]], timeout: float) -> bool:
-    """PUT every graph; False when the store does not offer the protocol at ``url``."""
+    """PUT every graph under its staging name; False when the store does not offer the
+    protocol at ``url``."""
     separator = "&" if "?" in url else "?"
     for position, (name, quads) in enumerate(graphs.items()):
         body = ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES)
-        target = f"{url}{separator}graph={quote(name, safe='')}"
+        target = f"{url}{separator}graph={quote(staging_graph(name), safe='')}"
         headers = {"Content-Type": "application/n-triples"}
         with exchange(target, "PUT", body, headers, timeout) as reply:
             if position == 0 and reply.status in _NOT_OFFERED:
@@ -105,7 +137,8 @@ def _update(url: str, text: str, timeout: float) -> None:
 def _insert_data(quads: list[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = defaultdict(list)
     for quad in quads:
-        by_graph[quad.graph_name.value].append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        staged = staging_graph(quad.graph_name.value)
+        by_graph[staged].append(f"{quad.subject} {quad.predicate} {quad.object} .")
     blocks = "\n".join(
         f"GRAPH <{name}> {{\n{chr(10).join(lines)}\n}}" for name, lines in by_graph.items()
     )
