@@ -98,10 +98,7 @@ def served_index() -> ResourceIndex:
     with _INDEX_LOCK:
         index = current_app.extensions.get(EXTENSION)
         if index is None:
-            index = ResourceIndex(
-                current().engine.dataset, int(current_app.config["NETGRAPH_MAX_INCOMING"])
-            )
-            current_app.extensions[EXTENSION] = index
+            index = current_app.extensions[EXTENSION] = _index(current().engine.dataset)
         return index
 
 
@@ -206,7 +203,12 @@ def _metadata_index() -> ResourceIndex | None:
         graph += catalog_graph(state.statistics, urls, dumps, state.source)
     dataset = Dataset(default_union=True)
     dataset.graph(URIRef(GRAPH_DATA)).__iadd__(graph)
-    return ResourceIndex(dataset)
+    return _index(dataset)
+
+
+def _index(dataset: Dataset) -> ResourceIndex:
+    """An index of ``dataset`` whose descriptions keep to the configured incoming links."""
+    return ResourceIndex(dataset, int(current_app.config["NETGRAPH_MAX_INCOMING"]))
 
 
 def _document_url(document: str, extension: str) -> str:
