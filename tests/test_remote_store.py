@@ -114,14 +114,17 @@ def published(oxigraph_server, built_dist) -> str:
 # --- Publishing ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["switched", "in-place"])
 @pytest.mark.parametrize("graph_store", [False, True], ids=["update", "graph-store"])
 def test_publishing_twice_gives_the_builds_triples(
-    run_cli, oxigraph_server, built_dist, published, graph_store
+    run_cli, oxigraph_server, built_dist, published, graph_store, in_place
 ):
     build = build_quads(built_dist)
     expected = per_graph(build)
     assert sorted(expected) == sorted(GRAPHS)
     options = ["--graph-store", f"{oxigraph_server}/store"] if graph_store else []
+    options += ["--in-place"] if in_place else []
+    how = "in place" if in_place else "switched in one update"
     for _ in range(2):
         result = run_cli(
             "publish", "--to", f"{oxigraph_server}/update", "--dist", built_dist, *options
@@ -131,7 +134,7 @@ def test_publishing_twice_gives_the_builds_triples(
         assert result.stdout == (
             f"published {expected[GRAPH_ONTOLOGY]} ontology, {expected[GRAPH_DATA]} data, "
             f"{expected[GRAPH_INFERRED]} inferred triples to "
-            f"{oxigraph_server}/{'store' if graph_store else 'update'} by {method}\n"
+            f"{oxigraph_server}/{'store' if graph_store else 'update'} by {method}, {how}\n"
         )
         in_store = store_quads(oxigraph_server)
         assert per_graph(in_store) == expected
@@ -147,7 +150,7 @@ def test_a_graph_store_url_without_the_protocol_falls_back_to_updates(
         *("--graph-store", f"{oxigraph_server}/no-such-path"),
     )
     assert result.exit_code == 0
-    assert result.stdout.endswith("by SPARQL update\n")
+    assert result.stdout.endswith("by SPARQL update, switched in one update\n")
     assert per_graph(store_quads(oxigraph_server)) == per_graph(build_quads(built_dist))
 
 
