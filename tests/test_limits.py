@@ -1,6 +1,7 @@
 """Each limit of the endpoint, triggered: the exact status and message, and the service
 answering an ordinary query within a second right after (docs/limits.md)."""
 
+import html
 import json
 import os
 import threading
@@ -184,7 +185,11 @@ def test_the_query_page_shows_that_an_answer_was_cut(make_app):
     assert response.status_code == 200
     assert response.headers["X-Netgraph-Truncated"] == "rows=2"
     assert b'<p id="truncated"' in response.data
-    assert b"cut at this endpoint's limit (rows=2)" in response.data
+    assert "cut at this endpoint's limit (rows=2)" in html.unescape(response.data.decode())
+    german = client.get(
+        "/", query_string={"query": "SELECT ?s WHERE { ?s a ng:Network }", "lang": "de"}
+    )
+    assert "an der Grenze dieses Endpunkts gekürzt (rows=2)" in german.data.decode()
     whole = client.get("/", query_string={"query": "SELECT ?s WHERE { ?s a ng:Network } LIMIT 1"})
     assert b'id="truncated"' not in whole.data
 

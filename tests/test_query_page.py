@@ -108,6 +108,25 @@ def test_labels_follow_the_page_language(client):
     assert '<html lang="de">' in german.data.decode()
 
 
+def test_the_page_speaks_the_page_language(client):
+    """Its own words, the summary and the named queries' titles, in German with lang=de."""
+    query = "SELECT ?n WHERE { ?n a ng:Network } ORDER BY ?n LIMIT 2"
+    de = client.get("/", query_string={"query": query, "lang": "de"}).data.decode()
+    assert '<button type="submit" id="run">Abfrage ausführen</button>' in de
+    assert '<label for="named-query">Benannte Abfrage</label>' in de
+    assert re.search(r'<p id="summary">2 Zeilen in \d+ ms</p>', de)
+    assert "Die thematischen Foren von EUROCITIES" in de  # title@de of a named query
+    assert "höchstens 10000 Zeilen" in de
+    assert "Run query" not in de and "rows in" not in de
+    en = client.get("/", query_string={"query": query, "lang": "en"}).data.decode()
+    assert '<button type="submit" id="run">Run query</button>' in en
+    assert re.search(r'<p id="summary">2 rows in \d+ ms</p>', en)
+    ask = client.get("/", query_string={"query": "ASK {}", "lang": "de"}).data.decode()
+    assert re.search(r'<p id="summary">beantwortet in \d+ ms</p>', ask)
+    one = client.get("/", query_string={"query": query.replace("2", "1"), "lang": "de"})
+    assert re.search(r'<p id="summary">1 Zeile in \d+ ms</p>', one.data.decode())
+
+
 def test_iris_without_label_are_shown_compact(client):
     iri = "https://w3id.org/netgraph/id/nothing-here"
     _, parsed = page(client, query=f"SELECT ?x WHERE {{ BIND (<{iri}> AS ?x) }}")

@@ -10,6 +10,11 @@ rendered through Jinja with autoescaping, so no data string reaches the page
 unescaped; the one script (``static/query.js``) only adds Ctrl+Enter and fills
 the editor from the picker, and the page works without it.
 
+The page speaks German or English (``?lang=``, else Accept-Language), like the
+resource pages: its own words, the named queries' titles and descriptions
+(``title@de``), and the labels in the answer. Error messages are the
+endpoint's, in English.
+
 A client that prefers a SPARQL or RDF format over HTML is sent to ``/sparql``.
 """
 
@@ -54,6 +59,49 @@ WHERE {
 }
 ORDER BY ?name
 """
+WORDS = {
+    "en": {
+        "endpoint": "Endpoint",
+        "service_description": "service description",
+        "languages": "Language",
+        "named_query": "Named query",
+        "own_query": "(your own query)",
+        "load": "Load",
+        "query": "SPARQL query",
+        "run": "Run query",
+        "hint": "Ctrl+Enter runs it. The project prefixes (ng:, id:, org:, skos: …) are "
+        "declared for you; answers are limited to {rows} rows.",
+        "answer": "Answer",
+        "truncated": "The answer was cut at this endpoint's limit ({limit}): only part of it "
+        "is shown. Narrow the query, or page through it with LIMIT and OFFSET.",
+        "download": "Download:",
+        "answered": "answered in {ms} ms",
+        "counted": "{count} {unit} in {ms} ms",
+        "SELECT": ("row", "rows"),
+        "GRAPH": ("triple", "triples"),
+    },
+    "de": {
+        "endpoint": "Endpunkt",
+        "service_description": "Dienstbeschreibung",
+        "languages": "Sprache",
+        "named_query": "Benannte Abfrage",
+        "own_query": "(eigene Abfrage)",
+        "load": "Laden",
+        "query": "SPARQL-Abfrage",
+        "run": "Abfrage ausführen",
+        "hint": "Strg+Enter führt sie aus. Die Präfixe des Projekts (ng:, id:, org:, skos: …) "
+        "sind schon deklariert; Antworten haben höchstens {rows} Zeilen.",
+        "answer": "Antwort",
+        "truncated": "Die Antwort wurde an der Grenze dieses Endpunkts gekürzt ({limit}): "
+        "nur ein Teil wird gezeigt. Grenzen Sie die Abfrage ein, oder blättern Sie mit "
+        "LIMIT und OFFSET.",
+        "download": "Herunterladen:",
+        "answered": "beantwortet in {ms} ms",
+        "counted": "{count} {unit} in {ms} ms",
+        "SELECT": ("Zeile", "Zeilen"),
+        "GRAPH": ("Tripel", "Tripel"),
+    },
+}
 DOWNLOADS = {
     "SELECT": (("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")),
     "ASK": (("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")),
@@ -89,13 +137,13 @@ class Table:
     downloads: list[tuple[str, str]]
     truncated: str | None = None
 
-    @property
-    def summary(self) -> str:
+    def summary(self, words: dict) -> str:
+        milliseconds = f"{self.milliseconds:.0f}"
         if self.form == "ASK":
-            return f"answered in {self.milliseconds:.0f} ms"
-        unit = "row" if self.form == "SELECT" else "triple"
-        plural = "" if len(self.rows) == 1 else "s"
-        return f"{len(self.rows)} {unit}{plural} in {self.milliseconds:.0f} ms"
+            return words["answered"].format(ms=milliseconds)
+        one, many = words["SELECT" if self.form == "SELECT" else "GRAPH"]
+        unit = one if len(self.rows) == 1 else many
+        return words["counted"].format(count=len(self.rows), unit=unit, ms=milliseconds)
 
 
 @blueprint.route("/")
@@ -124,6 +172,7 @@ def page() -> Response:
     html = render_template(
         "query.html",
         lang=lang,
+        words=WORDS[lang],
         languages=LANGUAGES,
         query_text=EXAMPLE if text is None else text,
         named_queries=[_picker_entry(query, lang) for query in netgraph.named_queries],
