@@ -39,13 +39,12 @@ from netgraph.sparql_protocol import (
 )
 from netgraph.web.engine import TRUNCATED
 from netgraph.web.evaluator import PageAnswer, current_pool
-from netgraph.web.linked_data import resource_link
+from netgraph.web.linked_data import LANGUAGES, page_language, resource_link
 from netgraph.web.sparql import see_other
 from netgraph.web.state import current
 
 blueprint = Blueprint("query_page", __name__)
 
-LANGUAGES = ("en", "de")
 EXAMPLE = """\
 PREFIX ng: <https://w3id.org/netgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -154,9 +153,7 @@ def page() -> Response:
             target += "?" + request.query_string.decode("latin-1")
         return see_other(target)
     netgraph = current()
-    lang = request.args.get("lang")
-    if lang not in LANGUAGES:
-        lang = request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    lang, _ = page_language()
     by_name = {query.name: query for query in netgraph.named_queries}
     selected = by_name.get(request.args.get("named", ""))
     text = request.args.get("query")
