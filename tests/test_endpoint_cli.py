@@ -171,6 +171,43 @@ def test_load_keeps_trig_graph_names_and_puts_turtle_in_the_default_graph(rdf_fi
         assert served.stop() == 0  # SIGTERM is a clean stop
 
 
+EVERY_SYNTAX = {
+    "quads.trig": '@prefix ex: <http://example.org/> .\nex:a ex:p "trig default" .\n'
+    'ex:g1 { ex:a ex:p "trig g1" . }\n',
+    "quads.nq": '<http://example.org/a> <http://example.org/p> "nq default" .\n'
+    '<http://example.org/a> <http://example.org/p> "nq g3" <http://example.org/g3> .\n',
+    "plain.ttl": TURTLE,
+    "plain.nt": '<http://example.org/a> <http://example.org/p> "nt" .\n',
+    "plain.rdf": '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a">'
+    "<ex:p>rdf/xml</ex:p></rdf:Description></rdf:RDF>",
+    # a named graph in JSON-LD still goes into the default graph, as for every triple syntax
+    "plain.jsonld": '{"@id": "http://example.org/g9", "@graph": '
+    '[{"@id": "http://example.org/a", "http://example.org/p": "json-ld"}]}',
+}
+
+
+@pytest.mark.parametrize("order", [sorted(EVERY_SYNTAX), sorted(EVERY_SYNTAX, reverse=True)])
+def test_load_puts_every_syntax_in_its_graph_whatever_the_order(tmp_path, order):
+    from netgraph.web.dataset import load_files
+
+    for name, text in EVERY_SYNTAX.items():
+        (tmp_path / name).write_text(text)
+    dataset = load_files([tmp_path / name for name in order])
+    found = {(str(o), str(g)) for _, _, o, g in dataset.quads((None, None, None, None))}
+    default = "urn:x-rdflib:default"
+    assert found == {
+        ("trig default", default),
+        ("trig g1", "http://example.org/g1"),
+        ("nq default", default),
+        ("nq g3", "http://example.org/g3"),
+        ("in the default graph", default),
+        ("nt", default),
+        ("rdf/xml", default),
+        ("json-ld", default),
+    }
+
+
 def test_without_a_build_the_server_builds_first(fixture_root, tmp_path):
     dist = tmp_path / "dist"
     served = Served("--root", fixture_root, "--dist", dist)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from netgraph import engines
@@ -69,24 +70,50 @@ def built_dataset(project: Project, dist_dir: Path | None = None, parse: bool = 
 
 
 def load_files(paths: Sequence[Path]) -> Dataset:
-    """One dataset from RDF files, the syntax chosen by each file's extension."""
-    dataset = Dataset(default_union=True)
+    """One dataset from RDF files, the syntax chosen by each file's extension.
+
+    Each file is parsed into a dataset of its own and then merged: rdflib's
+    N-Quads parser drops the default graph of the dataset it parses into, which
+    would lose what earlier files put there.
+    """
+    dataset = None
     for path in paths:
-        suffix = path.suffix.lower()
-        if suffix not in QUAD_FORMATS and suffix not in TRIPLE_FORMATS:
-            known = ", ".join(sorted({*QUAD_FORMATS, *TRIPLE_FORMATS}))
-            raise InputError(f"{path}: unknown RDF syntax; use a file ending in {known}")
-        if not path.is_file():
-            raise InputError(f"{path}: file not found")
-        try:
-            if suffix in QUAD_FORMATS:
-                dataset.parse(path, format=QUAD_FORMATS[suffix], publicID=BASE_IRI)
-            else:
-                dataset.default_graph.parse(path, format=TRIPLE_FORMATS[suffix], publicID=BASE_IRI)
-        except BadSyntax as error:
-            raise InputError(f"{path}: {error._why} (character {error._i})") from None
-        except (ValueError, SyntaxError, UnicodeDecodeError) as error:
-            raise InputError(f"{path}: not valid {suffix[1:]}: {error}") from None
-        except Exception as error:  # rdflib's parsers raise many kinds
-            raise InputError(f"{path}: cannot parse: {type(error).__name__}: {error}") from None
-    return dataset
+        part = _parse(path)
+        if dataset is None:
+            dataset = part
+            continue
+        dataset.addN(
+            (
+                s,
+                p,
+                o,
+                dataset.default_graph if name == DATASET_DEFAULT_GRAPH_ID else dataset.graph(name),
+            )
+            for s, p, o, name in part.quads((None, None, None, None))
+        )
+    return dataset if dataset is not None else Dataset(default_union=True)
+
+
+def _parse(path: Path) -> Dataset:
+    """A file's quads; a triple syntax's all in the default graph, even JSON-LD's named ones."""
+    suffix = path.suffix.lower()
+    if suffix not in QUAD_FORMATS and suffix not in TRIPLE_FORMATS:
+        known = ", ".join(sorted({*QUAD_FORMATS, *TRIPLE_FORMATS}))
+        raise InputError(f"{path}: unknown RDF syntax; use a file ending in {known}")
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    part = Dataset(default_union=True)
+    try:
+        part.parse(path, format={**QUAD_FORMATS, **TRIPLE_FORMATS}[suffix], publicID=BASE_IRI)
+    except BadSyntax as error:
+        raise InputError(f"{path}: {error._why} (character {error._i})") from None
+    except (ValueError, SyntaxError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not valid {suffix[1:]}: {error}") from None
+    except Exception as error:  # rdflib's parsers raise many kinds
+        raise InputError(f"{path}: cannot parse: {type(error).__name__}: {error}") from None
+    if suffix in TRIPLE_FORMATS:
+        for graph in list(part.graphs()):
+            if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+                part.default_graph.addN((s, p, o, part.default_graph) for s, p, o in graph)
+                part.remove_graph(graph)
+    return part
