@@ -112,7 +112,6 @@ def download(name: str) -> Response:
     response.cache_control.no_cache = True  # revalidate: the ETag makes that cheap
     if file.compressed_from is not None:
         response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
     environ = request.environ
     if "HTTP_RANGE" in environ and not _byte_ranges(environ["HTTP_RANGE"]):
         # RFC 9110 §14.2: a Range header the server cannot parse, or in another

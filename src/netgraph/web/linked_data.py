@@ -236,7 +236,6 @@ def _document(index: ResourceIndex, description: Description, extension: str) ->
         lines = sorted(set(body.decode("utf-8").splitlines()) - {""})
         body = ("\n".join(lines) + "\n").encode("utf-8")
     response = Response(body, content_type=f"{offer.media_type}; charset=utf-8")
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = TRUNCATED
     return response
 

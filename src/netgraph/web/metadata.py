@@ -186,5 +186,4 @@ def _rdf_response(graph: Graph, what: str) -> Response:
         serialize(graph, offer.writer), content_type=f"{offer.media_type}; charset=utf-8"
     )
     response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response

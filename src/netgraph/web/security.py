@@ -2,7 +2,9 @@
 
 :func:`add_headers` runs after every request (registered once, app-wide, in
 :func:`netgraph.web.create_app`): every response gets
-``X-Content-Type-Options: nosniff``; every HTML response also gets
+``X-Content-Type-Options: nosniff`` and ``Access-Control-Allow-Origin: *`` (all
+of it is public and read-only, and never sent with credentials; an error such
+as a 405 must be readable by a browser client too); every HTML response also gets
 :data:`HTML_HEADERS` (a strict Content-Security-Policy: scripts, styles and
 images from the server only, no framing, forms post to the server only; and a
 same-origin Referrer-Policy). Views do not set these themselves.
@@ -40,6 +42,7 @@ _OUTBOUND_EVENTS = frozenset(
 
 def add_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     if response.mimetype == "text/html":
         for name, value in HTML_HEADERS.items():
             response.headers.setdefault(name, value)

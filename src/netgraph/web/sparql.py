@@ -50,7 +50,6 @@ def endpoint() -> Response:
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = (
         f"{TRUNCATED}, Retry-After, ETag, {CACHE_HEADER}"
     )
