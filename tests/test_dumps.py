@@ -101,6 +101,17 @@ def test_if_none_match_gives_304_without_body(published_client):
     assert other.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "header", ["{etag}x", "{bare}", '"unterminated', 'W/ "x"', '"a" "b"', "\x01"]
+)
+def test_a_malformed_if_none_match_is_ignored(published_client, built_dist, header):
+    etag = published_client.get("/dumps/data.ttl").headers["ETag"]
+    condition = header.format(etag=etag, bare=etag.strip('"'))
+    response = published_client.get("/dumps/data.ttl", headers={"If-None-Match": condition})
+    assert response.status_code == 200
+    assert response.data == (built_dist / "data.ttl").read_bytes()
+
+
 def test_if_modified_since_gives_304(published_client):
     modified = published_client.get("/dumps/data.nt").headers["Last-Modified"]
     response = published_client.get("/dumps/data.nt", headers={"If-Modified-Since": modified})
@@ -134,7 +145,18 @@ def test_byte_range(published_client, built_dist):
     assert tail.data == content[-5:]
 
 
-@pytest.mark.parametrize("header", ["bytes=x", "bytes=9-2", "lines=0-9", "bytes"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=x",
+        "bytes=9-2",
+        "lines=0-9",
+        "bytes",
+        # several ranges: allowed by RFC 9110, but served as the whole file, never a 416
+        "bytes=0-9,20-29",
+        "bytes=1-2, 999999999-",
+    ],
+)
 def test_malformed_range_is_ignored(published_client, built_dist, header):
     response = published_client.get("/dumps/data.ttl", headers={"Range": header})
     assert response.status_code == 200
@@ -157,6 +179,8 @@ def test_unsatisfiable_range_is_416(published_client, built_dist):
         "/dumps/%2E%2E/pyproject.toml",
         "/dumps/..%5cpyproject.toml",
         "/dumps/%2fetc%2fpasswd",
+        "/dumps/%252e%252e%252fpyproject.toml",
+        "/dumps/..%252fpyproject.toml",
         "/dumps//etc/passwd",
         "/dumps/.",
         "/dumps/..",
@@ -172,6 +196,31 @@ def test_only_build_files_are_served(published_client, path):
     assert response.status_code == 404, path
     assert b"[project]" not in response.data
     assert b"root:" not in response.data
+
+
+def test_raw_paths_on_a_running_server(published_app):
+    """waitress passes paths on as sent, unnormalised: still only 404s."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from netgraph.web.server import running_server
+
+    with running_server(published_app) as url:
+        for path in (
+            "/dumps/../pyproject.toml",
+            "/dumps/../../../../etc/passwd",
+            "/dumps/%2e%2e/pyproject.toml",
+            "/dumps/%252e%252e%252fpyproject.toml",
+            "/dumps/..%5c..%5cpyproject.toml",
+            "/dumps/%c0%ae%c0%ae/pyproject.toml",
+        ):
+            connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            body = answer.read()
+            connection.close()
+            assert answer.status == 404, (path, answer.status)
+            assert b"[project]" not in body and b"root:" not in body
 
 
 def test_nothing_outside_the_build_is_served_even_if_present(tmp_path, published_dataset):

@@ -429,6 +429,22 @@ def test_links_and_locations_name_no_host(client):
     assert 'href="/id/place/europe"' in answer.data.decode()
 
 
+@pytest.mark.parametrize("header", ["{bare}", '{etag} "x"', '"unterminated', 'W/ "x"', "\x01"])
+def test_a_malformed_if_none_match_on_a_resource_is_ignored(client, header):
+    first = client.get("/id/network/eccar", headers={"Accept": "text/turtle"})
+    etag = first.headers["ETag"]
+    value = header.format(etag=etag, bare=etag.strip('"'))
+    again = client.get(
+        "/id/network/eccar", headers={"Accept": "text/turtle", "If-None-Match": value}
+    )
+    assert again.status_code == 200
+    assert again.data == first.data
+    revalidated = client.get(
+        "/id/network/eccar", headers={"Accept": "text/turtle", "If-None-Match": etag}
+    )
+    assert revalidated.status_code == 304
+
+
 def test_raw_paths_on_a_running_server(served_dataset):
     """waitress passes paths on as sent (no client normalises them here): still only 404s."""
     import http.client

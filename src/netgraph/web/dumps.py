@@ -10,8 +10,9 @@ outside the folder.
 
 Each file has a strong ``ETag`` (its SHA-256, for the plain files the value in
 ``SHA256SUMS``), ``Last-Modified`` (the build's time), conditional GET (304),
-HEAD and byte ranges (206, 416; a malformed Range is ignored), all by
-werkzeug's ``make_conditional``.
+HEAD and byte ranges (206, 416; a malformed Range, or one of several ranges,
+is ignored, and so is a malformed ``If-None-Match``), all by werkzeug's
+``make_conditional``.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from werkzeug.wsgi import wrap_file
 
 from netgraph.dataset_metadata import DumpFile, read_dumps
 from netgraph.sparql_protocol import MediaFormat, negotiate
+from netgraph.web.caching import if_none_match
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -112,14 +114,22 @@ def download(name: str) -> Response:
     response.cache_control.no_cache = True  # revalidate: the ETag makes that cheap
     if file.compressed_from is not None:
         response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
-    environ = request.environ
-    if "HTTP_RANGE" in environ and not _byte_ranges(environ["HTTP_RANGE"]):
-        # RFC 9110 §14.2: a Range header the server cannot parse, or in another
-        # unit, is ignored (werkzeug would answer 416); the whole file follows.
-        environ = {key: value for key, value in environ.items() if key != "HTTP_RANGE"}
+    ignored = {
+        # RFC 9110 §14.2: a Range header the server cannot parse, in another unit, or
+        # (here) asking for several ranges, is ignored (werkzeug would answer 416 to
+        # those); the whole file follows.
+        "HTTP_RANGE": _single_byte_range,
+        # a malformed If-None-Match is ignored, as on every other URL of the service
+        "HTTP_IF_NONE_MATCH": lambda header: if_none_match(header) is not None,
+    }
+    environ = {
+        key: value
+        for key, value in request.environ.items()
+        if key not in ignored or ignored[key](value)
+    }
     return response.make_conditional(environ, accept_ranges=True, complete_length=file.size)
 
 
-def _byte_ranges(header: str) -> bool:
+def _single_byte_range(header: str) -> bool:
     parsed = parse_range_header(header)
-    return parsed is not None and parsed.units == "bytes"
+    return parsed is not None and parsed.units == "bytes" and len(parsed.ranges) == 1
