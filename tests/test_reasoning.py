@@ -80,6 +80,8 @@ X = ex("x")
         (X, RDFS.range, OWL.Thing),
         (X, RDF.type, BNode()),
         (X, RDFS.subClassOf, BNode()),
+        (BNode(), RDFS.subClassOf, ex("Organization")),
+        (BNode(), OWL.equivalentClass, ex("Collaboration")),
         (OWL.Thing, RDF.type, OWL.Class),
         (RDFS.label, RDF.type, OWL.AnnotationProperty),
         (RDF.type, RDF.type, RDF.Property),

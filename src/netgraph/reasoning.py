@@ -79,11 +79,12 @@ def is_noise(triple) -> bool:
     """True for an inferred triple that tells a reader nothing.
 
     That is: a tautology, a statement about RDF/RDFS/OWL/XSD's own terms, or a
-    membership in an anonymous class expression (a blank node from an import).
+    statement about or membership in an anonymous class expression (a blank node
+    from an import, which names nothing a reader could look up).
     """
     subject, predicate, obj = triple
     return (
-        isinstance(subject, Literal)
+        isinstance(subject, (Literal, BNode))
         or (predicate in _REFLEXIVE_TAUTOLOGIES and subject == obj)
         or (predicate in _CLASS_MEMBERSHIP and (obj == OWL.Thing or isinstance(obj, BNode)))
         or str(subject).startswith(_BUILT_IN_NAMESPACES)
