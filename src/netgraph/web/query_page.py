@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import BNode, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import SKOS, XSD
 
 from netgraph.named_queries import NamedQuery
 from netgraph.names import compact
+from netgraph.namespaces import NG
 from netgraph.sparql_protocol import (
     DESCRIPTION_FORMATS,
     HTML,
@@ -45,17 +46,17 @@ from netgraph.web.state import current
 
 blueprint = Blueprint("query_page", __name__)
 
-EXAMPLE = """\
-PREFIX ng: <https://w3id.org/netgraph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+EXAMPLE = f"""\
+PREFIX ng: <{NG}>
+PREFIX skos: <{SKOS}>
 
 # Every network and its name
 SELECT ?network ?name
-WHERE {
+WHERE {{
     ?network a ng:Network ;
         skos:prefLabel ?name .
     FILTER (LANG(?name) = "en")
-}
+}}
 ORDER BY ?name
 """
 WORDS = {
