@@ -490,3 +490,34 @@ def test_a_syntax_error_is_one_short_line_with_its_position(make_app, engine, re
     assert message.startswith(f"malformed query, line 1, column 17: {reason}")
     assert message.count("\n") == 1
     assert len(message) < 220
+
+
+def test_a_failure_while_rows_are_read_is_a_clean_400_never_half_a_200(make_app):
+    """rdflib yields rows lazily: one failing after the first row still gets a whole error."""
+    app = make_app(NETGRAPH_ENGINE="rdflib", NETGRAPH_WORKERS=0, NETGRAPH_CACHE_BYTES=0)
+    engine = app.extensions["netgraph"].engine
+
+    class FailingAfterOneRow:
+        def __init__(self, dataset):
+            self.dataset = dataset
+
+        def __getattr__(self, name):
+            return getattr(self.dataset, name)
+
+        def query(self, *args, **kwargs):
+            result = self.dataset.query(*args, **kwargs)
+
+            class Rows:
+                vars = result.vars
+
+                def __iter__(self):
+                    yield next(iter(result))
+                    raise ValueError("the store went away")
+
+            return Rows()
+
+    engine.dataset = FailingAfterOneRow(engine.dataset)
+    response = app.test_client().get("/sparql", query_string={"query": NETWORKS})
+    assert response.status_code == 400
+    assert response.content_type == "text/plain; charset=utf-8"
+    assert response.text == ("the query could not be evaluated: ValueError: the store went away\n")
