@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -155,6 +155,92 @@ def test_sparqlwrapper_construct_as_rdfxml_and_jsonld(endpoint, expected_graph, 
         warnings.simplefilter("ignore", DeprecationWarning)  # SPARQLWrapper's ConjunctiveGraph
         graph = wrapper(endpoint, CONSTRUCT_NETWORKS, fmt).queryAndConvert()
     assert isomorphic(Graph() + graph, expected_graph)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"), [(CSV, "_askResult\r\ntrue\r\n"), (TSV, "?_askResult\ntrue\n")]
+)
+def test_sparqlwrapper_ask_as_csv_and_tsv(endpoint, fmt, expected):
+    query = f"ASK {{ <{EUROCITIES}> ?p ?o }}"
+    assert wrapper(endpoint, query, fmt).queryAndConvert().decode("utf-8") == expected
+
+
+@pytest.mark.parametrize(
+    ("media_type", "rdflib_format"),
+    [("application/n-quads", "nquads"), ("application/trig", "trig")],
+)
+def test_sparqlwrapper_construct_as_quads(endpoint, expected_graph, media_type, rdflib_format):
+    client = wrapper(endpoint, CONSTRUCT_NETWORKS, N3)
+    client.setOnlyConneg(True)
+    client.addCustomHttpHeader("Accept", media_type)
+    result = client.query()
+    assert result.info()["content-type"] == f"{media_type}; charset=utf-8"
+    dataset = Dataset().parse(data=result.response.read(), format=rdflib_format)
+    assert isomorphic(Graph() + dataset.default_graph, expected_graph)
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "headers", "body", "status", "starts"),
+    [
+        (
+            "GET",
+            "/sparql?" + urlencode({"query": "SELECT ?x WHERE { ?x"}),
+            {},
+            None,
+            400,
+            b"malformed query, line 1, column",
+        ),
+        (
+            "GET",
+            "/sparql?" + urlencode([("query", "ASK {}"), ("query", "ASK {}")]),
+            {},
+            None,
+            400,
+            b"more than one query was given",
+        ),
+        ("POST", "/sparql", {"Content-Type": "text/plain"}, b"ASK {}", 415, b""),
+        ("POST", "/sparql", {"Content-Type": "application/sparql-query"}, b"ASK {\xff}", 400, b""),
+        (
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/sparql-update"},
+            b"INSERT DATA { <x:a> <x:b> <x:c> }",
+            403,
+            b"this endpoint is read-only",
+        ),
+        (
+            "GET",
+            "/sparql?" + urlencode({"query": "LOAD <http://127.0.0.1:9/x>"}),
+            {},
+            None,
+            403,
+            b"this endpoint is read-only",
+        ),
+        (
+            "GET",
+            "/sparql?" + urlencode({"query": "ASK {}"}),
+            {"Accept": "image/png"},
+            None,
+            406,
+            b"",
+        ),
+        ("PUT", "/sparql", {}, b"ASK {}", 405, b""),
+    ],
+)
+def test_refusals_over_the_wire(base_url, method, target, headers, body, status, starts):
+    """Each refusal reaches a real client whole: its status, one plain-text line, CORS."""
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request(method, target, body=body, headers=headers)
+    answer = connection.getresponse()
+    text = answer.read()
+    connection.close()
+    assert answer.status == status
+    assert answer.getheader("Content-Type") == "text/plain; charset=utf-8"
+    assert answer.getheader("Access-Control-Allow-Origin") == "*"
+    assert text.startswith(starts) and text.endswith(b"\n") and text.count(b"\n") == 1
+    with urllib.request.urlopen(f"{base_url}/sparql?" + urlencode({"query": NETWORKS})) as reply:
+        assert reply.status == 200
 
 
 # --- rdflib's SPARQLStore -----------------------------------------------------------------
