@@ -39,8 +39,10 @@ build: venv
 serve: build
 	$(BIN)/netgraph serve
 
+# The README's headline figures: the CLI, then the endpoint against an Oxigraph server.
 bench: venv
 	$(BIN)/python bench/bench_cli.py
+	$(BIN)/python bench/bench_endpoint.py
 
 # The long property-based run of the endpoint (tests/test_fuzz.py), loopback only.
 fuzz: venv
