@@ -56,6 +56,7 @@ def test_iri_and_path_map_both_ways():
     assert local_path(str(NG.Network)) == "/ontology#Network"
     period = BASE_IRI + "id/membership/duesseldorf--eccar#period"
     assert local_path(period) == "/id/membership/duesseldorf--eccar#period"
+    assert local_path(GRAPH_DATA) == "/graph/data"
     assert local_path("https://example.org/x") is None
 
 
@@ -416,6 +417,8 @@ def test_the_dataset_itself_is_dereferenceable(client):
     assert (dataset, RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")) in graph
     assert client.get("/id/dataset/netgraph.html").status_code == 200
     assert client.get("/id/catalog/netgraph", headers={"Accept": "text/html"}).status_code == 200
+    # the named graphs, by their names, also when no build (and so no dump) is served
+    assert client.get("/graph/inferred", headers={"Accept": "text/html"}).status_code == 200
     assert client.get("/id/dataset/no-such-thing").status_code == 404
 
 

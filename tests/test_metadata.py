@@ -22,8 +22,10 @@ from netgraph.dataset_metadata import CATALOG, DATASET, SERVICE, SPDX, VCARD
 from netgraph.dataset_metadata import DCAT_AP as AP_PROFILE
 from netgraph.dataset_metadata import DCAT_AP_DE as DE_PROFILE
 from netgraph.loading import load_shapes
-from netgraph.namespaces import ID, NG
+from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.project import Project
+from netgraph.sparql_protocol import SD
+from netgraph.web.linked_data import local_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = REPO_ROOT / "shapes" / "external"
@@ -55,7 +57,6 @@ MD5 = URIRef("http://dcat-ap.de/def/hashAlgorithms/md/5")
 HASH_ALGORITHMS = URIRef("http://dcat-ap.de/def/hashAlgorithms")
 DE_PATH = "/catalog/dcat-ap-de"
 R5R = "http://data.europa.eu/r5r#"
-SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 
 
@@ -158,13 +159,37 @@ def test_void_links(void):
     assert titles == {"de", "en"}
 
 
-def test_void_subsets_per_named_graph(void, published_dataset):
+def test_each_named_graph_is_a_subset_described_under_its_name(
+    void, published_client, published_dataset
+):
+    """The graph names of the TriG dump and the service description dereference."""
+    dumps = {
+        GRAPH_ONTOLOGY: set(),
+        GRAPH_DATA: {"data.ttl", "data.nt", "data.jsonld"},
+        GRAPH_INFERRED: {"inferred.ttl"},
+    }
     for graph in published_dataset.graphs():
         if not len(graph) or graph.identifier == published_dataset.default_graph.identifier:
             continue
-        subset = void.value(predicate=URIRef(SD_NAME), object=graph.identifier)
-        assert (DATASET, VOID.subset, subset) in void
-        assert int(void.value(subset, VOID.triples)) == len(graph)
+        name = graph.identifier
+        assert (DATASET, VOID.subset, name) in void
+        answer = fetch(published_client, local_path(name))
+        assert answer.headers["Content-Location"] == f"{local_path(name)}.ttl"
+        description = parse(answer)
+        assert set(description.objects(name, RDF.type)) == {VOID.Dataset, SD.NamedGraph}
+        assert (name, SD.name, name) in description
+        assert (DATASET, VOID.subset, name) in description
+        assert {label.language for label in description.objects(name, RDFS.label)} == {"de", "en"}
+        assert description.value(name, VOID.triples) == Literal(len(graph), datatype=XSD.integer)
+        in_its_own = {str(dump) for dump in description.objects(name, VOID.dataDump)}
+        assert in_its_own == {f"{HOST}/dumps/{dump}" for dump in dumps[str(name)]}
+        assert set(description.objects(name, DCTERMS.isPartOf)) == {
+            URIRef(f"{HOST}/dumps/netgraph.trig")
+        }
+    page = published_client.get(
+        "/graph/data", headers={"Accept": "text/html"}, query_string={"lang": "de"}
+    )
+    assert '<h1 id="label">Daten</h1>' in page.data.decode()
 
 
 def test_void_urls_follow_the_request_host(published_client):

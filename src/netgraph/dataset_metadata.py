@@ -40,6 +40,7 @@ from netgraph.namespaces import BASE_IRI, CPOV, GRAPH_DATA, GRAPH_INFERRED, GRAP
 from netgraph.namespaces import ORG as ORG_NS
 from netgraph.project import Project
 from netgraph.serialization import GZIP_SUFFIX
+from netgraph.sparql_protocol import SD
 
 GZIP_MEDIA_TYPE = "application/gzip"
 
@@ -49,7 +50,6 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 IANA = "http://www.iana.org/assignments/media-types/"
 FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-SD_NAME = "http://www.w3.org/ns/sparql-service-description#name"
 
 DATASET = ID["dataset/netgraph"]
 CATALOG = ID["catalog/netgraph"]
@@ -67,6 +67,12 @@ VOCABULARIES = (
     NG,
 )
 EXAMPLE_RESOURCES = (ID["network/eurocities"], ID["city/duesseldorf"])
+NAMED_GRAPHS = {
+    GRAPH_ONTOLOGY: ("Ontologie", "Ontology"),
+    GRAPH_DATA: ("Daten", "Data"),
+    GRAPH_INFERRED: ("Abgeleitete Aussagen (OWL 2 RL)", "Inferred statements (OWL 2 RL)"),
+}
+"""The dataset's named graphs and their labels (de, en)."""
 PREFIXES = {
     "dcat": DCAT,
     "dcatde": DCATDE,
@@ -75,7 +81,7 @@ PREFIXES = {
     "owl": OWL,
     "rdf": RDF,
     "rdfs": RDFS,
-    "sd": Namespace("http://www.w3.org/ns/sparql-service-description#"),
+    "sd": SD,
     "skos": SKOS,
     "spdx": SPDX,
     "vcard": VCARD,
@@ -465,24 +471,39 @@ def void_graph(
         add((DATASET, VOID.propertyPartition, partition))
         add((partition, VOID.property, prop))
         add((partition, VOID.triples, _integer(stats.properties[prop])))
-    subsets = {}
-    for name in (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED):
-        if name in stats.graph_triples:
-            subset = URIRef(f"{DATASET}/{name.rsplit('/', 1)[-1]}")
-            subsets[name] = subset
-            add((DATASET, VOID.subset, subset))
-            add((subset, RDF.type, VOID.Dataset))
-            add((subset, URIRef(SD_NAME), URIRef(name)))
-            add((subset, VOID.triples, _integer(stats.graph_triples[name])))
-            add((subset, VOID.sparqlEndpoint, URIRef(urls.endpoint)))
     for dump in dumps.values():
-        if not dump.is_rdf:
-            continue
-        graph_name = DUMP_FORMATS[dump.name].graph
-        target = DATASET if graph_name is None else subsets.get(graph_name)
-        if target is not None:
-            add((target, VOID.dataDump, URIRef(urls.dump(dump.name))))
+        if dump.is_rdf and DUMP_FORMATS[dump.name].graph is None:
+            add((DATASET, VOID.dataDump, URIRef(urls.dump(dump.name))))
+    _add_named_graphs(graph, stats, urls, dumps)
     return graph
+
+
+def _add_named_graphs(
+    graph: Graph, stats: Statistics, urls: Urls, dumps: Mapping[str, DumpFile]
+) -> None:
+    """One subset per named graph, under the graph's own name so that the name a query or
+    the TriG dump uses dereferences to it; with the dumps of that graph alone
+    (``void:dataDump``) and those of the whole dataset, which hold it under its name
+    (``dcterms:isPartOf``)."""
+    add = graph.add
+    for name, (label_de, label_en) in NAMED_GRAPHS.items():
+        if name not in stats.graph_triples:
+            continue
+        subset = URIRef(name)
+        add((DATASET, VOID.subset, subset))
+        add((subset, RDF.type, VOID.Dataset))
+        add((subset, RDF.type, SD.NamedGraph))
+        add((subset, SD.name, subset))
+        add((subset, RDFS.label, Literal(label_de, lang="de")))
+        add((subset, RDFS.label, Literal(label_en, lang="en")))
+        add((subset, VOID.triples, _integer(stats.graph_triples[name])))
+        add((subset, VOID.sparqlEndpoint, URIRef(urls.endpoint)))
+        for dump in (dump for dump in dumps.values() if dump.is_rdf):
+            holds, download = DUMP_FORMATS[dump.name].graph, URIRef(urls.dump(dump.name))
+            if holds == name:
+                add((subset, VOID.dataDump, download))
+            elif holds is None:
+                add((subset, DCTERMS.isPartOf, download))
 
 
 # --- DCAT -------------------------------------------------------------------------------------

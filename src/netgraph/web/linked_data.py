@@ -28,7 +28,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from rdflib import Dataset, Graph, URIRef
 
-from netgraph.dataset_metadata import catalog_graph, void_graph
+from netgraph.dataset_metadata import NAMED_GRAPHS, catalog_graph, void_graph
 from netgraph.namespaces import BASE_IRI, GRAPH_DATA, ID, ONTOLOGY_IRI
 from netgraph.sparql_protocol import (
     HTML,
@@ -83,8 +83,9 @@ OFFERS = (
     MediaFormat("text/xml", "xml"),
 )
 EXTENSION_OF = {"turtle": "ttl", "json-ld": "jsonld", "nt": "nt", "xml": "rdf", "html": "html"}
-DATASET_SPACE = tuple(f"{ID}{kind}/" for kind in ("dataset", "catalog", "service"))
-"""The dataset's own IRIs (netgraph.dataset_metadata), described by its VoID and DCAT."""
+DATASET_SPACE = (*(f"{ID}{kind}/" for kind in ("dataset", "catalog", "service")), *NAMED_GRAPHS)
+"""The dataset's own IRIs and its graph names (netgraph.dataset_metadata), described by its
+VoID and DCAT."""
 LONGEST_PATH = 2048
 """No IRI of the dataset is nearly this long; longer paths are 404 without a look-up."""
 
@@ -141,6 +142,11 @@ def resource_link(iri, lang: str | None = None) -> str | None:
 @blueprint.route("/id/<path:rest>")
 def resource(rest: str) -> Response:
     return _serve(f"/id/{rest}")
+
+
+@blueprint.route("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    return _serve(f"/graph/{rest}")
 
 
 @blueprint.route("/ontology")
