@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME, XSD
 
 from netgraph.namespaces import BASE_IRI, GRAPH_DATA, GRAPH_ONTOLOGY, NG, ONTOLOGY_IRI
@@ -13,40 +13,12 @@ from netgraph.web.linked_data import iri_for_path, local_path
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SVG = "{http://www.w3.org/2000/svg}"
-RDF_FORMATS = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/n-triples": ("nt", "nt"),
-    "application/rdf+xml": ("xml", "rdf"),
-}
 EUROCITIES = URIRef(BASE_IRI + "id/network/eurocities")
 DUESSELDORF = URIRef(BASE_IRI + "id/city/duesseldorf")
 
 
-def documents(dataset: Dataset) -> list[str]:
-    """Every IRI under the base in the data and ontology graphs, fragments stripped."""
-    found = set()
-    for name in (GRAPH_DATA, GRAPH_ONTOLOGY):
-        for triple in dataset.graph(URIRef(name)):
-            for term in triple:
-                if isinstance(term, URIRef) and term.startswith(BASE_IRI):
-                    found.add(str(term).split("#", 1)[0])
-    return sorted(found)
-
-
 def path_of(iri: str) -> str:
     return urlsplit(local_path(iri)).path
-
-
-def outgoing(dataset: Dataset, document: str) -> set[tuple]:
-    """The asserted triples about a document and its hash IRIs (blank-node objects left out)."""
-    triples = set()
-    for name in (GRAPH_DATA, GRAPH_ONTOLOGY):
-        for s, p, o in dataset.graph(URIRef(name)):
-            about = isinstance(s, URIRef) and str(s).split("#", 1)[0] == document
-            if about and not isinstance(o, BNode):
-                triples.add((s, p, o))
-    return triples
 
 
 def test_iri_and_path_map_both_ways():
@@ -58,27 +30,6 @@ def test_iri_and_path_map_both_ways():
     assert local_path(period) == "/id/membership/duesseldorf--eccar#period"
     assert local_path(GRAPH_DATA) == "/graph/data"
     assert local_path("https://example.org/x") is None
-
-
-def test_every_minted_iri_answers_in_html_and_every_rdf_format(client, served_dataset):
-    minted = documents(served_dataset)
-    assert len(minted) > 150 and ONTOLOGY_IRI in minted
-    for document in minted:
-        path = path_of(document)
-        page = client.get(path, headers={"Accept": "text/html"})
-        assert page.status_code == 200, path
-        assert page.mimetype == "text/html"
-        assert page.headers["Content-Location"] == f"{path}.html"
-        expected = outgoing(served_dataset, document)
-        for media_type, (syntax, extension) in RDF_FORMATS.items():
-            answer = client.get(path, headers={"Accept": media_type})
-            assert answer.status_code == 200, (path, media_type)
-            assert answer.mimetype == media_type
-            assert "Accept" in answer.headers["Vary"]
-            assert answer.headers["Content-Location"] == f"{path}.{extension}"
-            graph = Graph().parse(data=answer.data, format=syntax)
-            missing = expected - set(graph)
-            assert not missing, (path, media_type, sorted(missing)[:3])
 
 
 def test_a_network_is_described_with_labels_and_incoming_links(client):

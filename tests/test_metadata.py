@@ -9,12 +9,13 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SH, VOID, XSD
 
@@ -22,10 +23,18 @@ from netgraph.dataset_metadata import CATALOG, DATASET, SERVICE, SPDX, VCARD
 from netgraph.dataset_metadata import DCAT_AP as AP_PROFILE
 from netgraph.dataset_metadata import DCAT_AP_DE as DE_PROFILE
 from netgraph.loading import load_shapes
-from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
+from netgraph.namespaces import (
+    BASE_IRI,
+    GRAPH_DATA,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    ID,
+    NG,
+    ONTOLOGY_IRI,
+)
 from netgraph.project import Project
 from netgraph.sparql_protocol import SD
-from netgraph.web.linked_data import local_path
+from netgraph.web.linked_data import iri_for_path, local_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = REPO_ROOT / "shapes" / "external"
@@ -569,63 +578,143 @@ def test_external_shapes_are_not_project_shapes():
 # --- Crawl -----------------------------------------------------------------------------------
 
 
-def test_crawl_from_the_catalog(published_client):
-    """Every link the catalog and the VoID make to this service answers, and RDF parses."""
-    catalog = parse(fetch(published_client, "/catalog"))
-    void = parse(fetch(published_client, "/.well-known/void"))
-    links = set()
-    for predicate in (DCAT.downloadURL, DCAT.accessURL, DCAT.endpointURL, DCAT.endpointDescription):
-        links |= set(catalog.objects(None, predicate))
-    links |= set(catalog.objects(CATALOG, RDFS.seeAlso))
-    for predicate in (VOID.dataDump, VOID.sparqlEndpoint, RDFS.seeAlso, FOAF.homepage):
-        links |= set(void.objects(None, predicate))
-    links |= set(catalog.objects(CATALOG, FOAF.homepage))
-    ours = sorted(str(link) for link in links if str(link).startswith(HOST))
-    assert len(ours) >= len(RDF_DUMPS) + 5
-    formats = {
-        "text/turtle": "turtle",
-        "application/n-triples": "nt",
-        "application/ld+json": "json-ld",
-        "application/trig": "trig",
-    }
-    for link in ours:
-        path = urlsplit(link).path
-        # The homepage sends RDF clients on to the endpoint (303): follow, as a harvester does.
-        response = published_client.get(
-            path, headers={"Accept": "text/turtle, */*;q=0.1"}, follow_redirects=True
-        )
-        assert response.status_code == 200, link
-        media_type = response.content_type.split(";")[0]
-        if media_type in formats:
-            target = Dataset() if media_type == "application/trig" else Graph()
-            target.parse(data=response.data, format=formats[media_type])
-            assert len(list(target.quads() if isinstance(target, Dataset) else target)) > 0, link
-        etag = response.headers.get("ETag")
-        if etag:  # revalidate what was answered: the URL after redirects, the same Accept
-            again = published_client.get(
-                response.request.full_path,
-                headers={"Accept": "text/turtle, */*;q=0.1", "If-None-Match": etag},
+CRAWL_SEEDS = ("/catalog", DE_PATH, "/.well-known/void", "/sparql")
+CRAWL_LIMIT = 1000
+"""At most this many URLs: the real data has some 200 documents, the service a dozen."""
+RESOURCE_FORMATS = {
+    # media type: (rdflib syntax, extension of the document Content-Location names)
+    "text/html": (None, "html"),
+    "text/turtle": ("turtle", "ttl"),
+    "application/ld+json": ("json-ld", "jsonld"),
+    "application/n-triples": ("nt", "nt"),
+    "application/rdf+xml": ("xml", "rdf"),
+}
+RDF_ONLY = {"/catalog", "/catalog/dcat-ap", DE_PATH, "/.well-known/void"}
+"""Service documents that offer no HTML (406); the query page and the endpoint do."""
+
+
+class Crawl:
+    """A breadth-first crawl of the service through the Flask test client.
+
+    An IRI under the base is requested at the local path the application maps it to
+    (``local_path``), fragment dropped, in every format the linked-data routes offer;
+    a URL of the service itself (``http://localhost/…``) in the same formats, redirects
+    followed; a dump once. Every RDF answer and dump is parsed, and its IRIs are crawled.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self.queue: deque[tuple[str, str]] = deque()
+        self.seen: set[str] = set()
+        self.descriptions: dict[tuple[str, str], Graph] = {}
+        """The RDF answer for each (base IRI document, media type)."""
+        self.dumps: dict[str, Dataset] = {}
+
+    def run(self, seeds) -> None:
+        for path in seeds:
+            self.enqueue(path, "service")
+        while self.queue:
+            path, kind = self.queue.popleft()
+            {"resource": self.resource, "service": self.service, "dump": self.dump}[kind](path)
+
+    def enqueue(self, path: str, kind: str) -> None:
+        if path not in self.seen:
+            assert len(self.seen) < CRAWL_LIMIT, "the crawl does not end"
+            self.seen.add(path)
+            self.queue.append((path, kind))
+
+    def follow(self, terms) -> None:
+        for term in terms:
+            if not isinstance(term, URIRef):
+                continue
+            if (path := local_path(str(term))) is not None:
+                self.enqueue(urlsplit(path).path, "resource")
+            elif str(term).startswith(f"{HOST}/"):
+                path = urlsplit(str(term)).path
+                self.enqueue(path, "dump" if path.startswith("/dumps/") else "service")
+
+    def parse(self, answer, syntax: str, where) -> Graph:
+        graph = Graph().parse(data=answer.data, format=syntax)
+        assert len(graph), where
+        self.follow(term for triple in graph for term in triple)
+        return graph
+
+    def resource(self, path: str) -> None:
+        for media_type, (syntax, extension) in RESOURCE_FORMATS.items():
+            answer = self.client.get(path, headers={"Accept": media_type})
+            assert answer.status_code == 200, (path, media_type)
+            assert answer.mimetype == media_type, (path, media_type)
+            assert "Accept" in answer.headers["Vary"], path
+            assert answer.headers["Content-Location"] == f"{path}.{extension}", path
+            if syntax:
+                graph = self.parse(answer, syntax, (path, media_type))
+                self.descriptions[(iri_for_path(path), media_type)] = graph
+
+    def service(self, path: str) -> None:
+        for media_type, (syntax, _) in RESOURCE_FORMATS.items():
+            # the query page sends RDF clients on to the endpoint, the endpoint sends
+            # browsers to the query page (303): follow, as a harvester does
+            headers = {"Accept": media_type}
+            answer = self.client.get(path, headers=headers, follow_redirects=True)
+            if media_type == "text/html" and path in RDF_ONLY:
+                assert answer.status_code == 406, path
+                continue
+            assert answer.status_code == 200, (path, media_type)
+            assert answer.mimetype == media_type, (path, media_type)
+            if syntax:
+                self.parse(answer, syntax, (path, media_type))
+            revalidated = self.client.get(
+                answer.request.path, headers={**headers, "If-None-Match": answer.headers["ETag"]}
             )
-            assert again.status_code == 304, link
+            assert revalidated.status_code == 304, (path, media_type)
+
+    def dump(self, path: str) -> None:
+        answer = self.client.get(path)
+        assert answer.status_code == 200, path
+        syntax = DUMP_SYNTAX[answer.mimetype]
+        dataset = Dataset() if syntax == "trig" else Graph()
+        dataset.parse(data=answer.data, format=syntax)
+        quads = list(dataset.quads()) if syntax == "trig" else list(dataset)
+        assert quads, path
+        # in TriG, the graph names too
+        self.follow(term for quad in quads for term in quad)
+        self.dumps[path.removeprefix("/dumps/")] = dataset
+        etag = {"If-None-Match": answer.headers["ETag"]}
+        assert self.client.get(path, headers=etag).status_code == 304, path
 
 
-def test_crawl_every_iri_of_the_data(published_client, built_dist):
-    """Every netgraph IRI in data.ttl dereferences to Turtle (the resource pages' routes)."""
-    data = Graph().parse(built_dist / "data.ttl", format="turtle")
-    base = "https://w3id.org/netgraph/"
-    documents = {
-        str(term).split("#", 1)[0]
-        for triple in data
-        for term in triple
-        if isinstance(term, URIRef) and str(term).startswith(base + "id/")
-    }
-    assert len(documents) > 50
-    for document in sorted(documents):
-        path = "/" + document.removeprefix(base)
-        response = published_client.get(path, headers={"Accept": "text/turtle"})
-        assert response.status_code == 200, document
-        assert response.content_type.startswith("text/turtle"), document
-        assert len(Graph().parse(data=response.data, format="turtle")) > 0, document
+DUMP_SYNTAX = {
+    "application/trig": "trig",
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+}
+
+
+def test_crawl_from_the_catalog(published_client):
+    """Issue 4's crawl: from the catalog (both profiles), the VoID and the service
+    description, every IRI under the base and every URL of the service in any answer or
+    dump answers 200 in every format offered, and every RDF answer parses. A description
+    holds every asserted statement the TriG dump has about its document."""
+    crawl = Crawl(published_client)
+    crawl.run(CRAWL_SEEDS)
+    assert sorted(crawl.dumps) == RDF_DUMPS
+    documents = {document for document, _ in crawl.descriptions}
+    graph_names = {GRAPH_DATA, GRAPH_ONTOLOGY, GRAPH_INFERRED}
+    assert graph_names | {ONTOLOGY_IRI, str(DATASET), str(CATALOG)} <= documents
+    assert len(documents) > 150
+
+    trig = crawl.dumps["netgraph.trig"]
+    assert {str(graph.identifier) for graph in trig.graphs() if len(graph)} == graph_names
+    asserted = defaultdict(set)
+    for name in (GRAPH_DATA, GRAPH_ONTOLOGY):
+        for s, p, o in trig.graph(URIRef(name)):
+            if isinstance(s, URIRef) and s.startswith(BASE_IRI) and not isinstance(o, BNode):
+                asserted[str(s).partition("#")[0]].add((s, p, o))
+    assert set(asserted) <= documents
+    for (document, media_type), graph in crawl.descriptions.items():
+        missing = asserted[document] - set(graph)
+        assert not missing, (document, media_type, sorted(missing)[:3])
 
 
 def test_without_metadata_folder_no_catalog_but_void(fixture_root, published_dataset):
