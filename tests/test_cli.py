@@ -12,6 +12,10 @@ from netgraph.project import Project
 
 BROKEN_TURTLE = "@prefix ng: <ontology#> .\n<id/city/x> a ng:City\n<id/city/y> a ng:City .\n"
 BROKEN_MESSAGE = "error: data/places.ttl:3:1: expected '.' or '}' or ']' at end of statement\n"
+INVALID_IRI = (
+    "@prefix ng: <ontology#> .\n<id/city/x> a ng:City ;\n    ng:near <http://example.org/a b> .\n"
+)
+INVALID_IRI_MESSAGE = "error: data/places.ttl:3:13: invalid IRI <http://example.org/a b>\n"
 
 
 def test_validate_conforming_data_exits_0(run_cli, fixture_root: Path):
@@ -37,11 +41,18 @@ def test_every_format_keeps_the_exit_code(run_cli, violating_root: Path, fmt: st
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
-def test_broken_turtle_is_one_error_line_and_exit_2(run_cli, fixture_root: Path, command: str):
-    (fixture_root / "data" / "places.ttl").write_text(BROKEN_TURTLE)
+@pytest.mark.parametrize(
+    ("turtle", "message"),
+    [(BROKEN_TURTLE, BROKEN_MESSAGE), (INVALID_IRI, INVALID_IRI_MESSAGE)],
+    ids=["syntax", "invalid-iri"],
+)
+def test_broken_turtle_is_one_error_line_and_exit_2(
+    run_cli, fixture_root: Path, command: str, turtle: str, message: str
+):
+    (fixture_root / "data" / "places.ttl").write_text(turtle)
     result = run_cli(command, "--root", fixture_root)
     assert result.exit_code == 2
-    assert result.stderr == BROKEN_MESSAGE
+    assert result.stderr == message  # and no library warning before it
     assert result.stdout == ""
 
 

@@ -85,6 +85,53 @@ def test_column_counts_characters_after_multiline_strings(fixture_root: Path):
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("<http://example.org/a b>", "<http://example.org/a b>"),
+        ("<http://example.org/{id}>", "<http://example.org/{id}>"),
+        ("<http://example.org/a|b>", "<http://example.org/a|b>"),
+        ("<http://example.org/a^b>", "<http://example.org/a^b>"),
+        ("<http://example.org/a`b>", "<http://example.org/a`b>"),
+        ('<http://example.org/a"b>', '<http://example.org/a"b>'),
+        ("<http://example.org/a<b>", "<http://example.org/a<b>"),
+        ("<http://example.org/a\\b>", "<http://example.org/a\\b>"),
+        ("<http://example.org/a\tb>", "<http://example.org/a\\u0009b>"),
+        ("<http://example.org/a\\u0020b>", "<http://example.org/a b>"),  # escaped, still a space
+        ("<a b>", "<https://w3id.org/netgraph/a b>"),  # resolved against the base
+    ],
+)
+def test_invalid_iri_is_an_error_at_its_place(
+    fixture_root: Path, caplog: pytest.LogCaptureFixture, written: str, shown: str
+):
+    (fixture_root / "data" / "places.ttl").write_text(
+        f"@prefix ng: <ontology#> .\n\n<id/city/x> a ng:City ;\n    ng:near {written} .\n"
+    )
+    assert error_of(load_data, Project(fixture_root)) == (
+        f"data/places.ttl:4:13: invalid IRI {shown}"
+    )
+    assert caplog.records == []  # rdflib's "does not look like a valid URI" is not logged
+
+
+def test_invalid_namespace_is_an_error_at_its_declaration(fixture_root: Path):
+    (fixture_root / "data" / "places.ttl").write_text(
+        '@prefix ex: <http://example.org/my vocab#> .\n<id/city/x> ex:p "a" .\n'
+    )
+    assert error_of(load_data, Project(fixture_root)) == (
+        "data/places.ttl:1:13: invalid IRI <http://example.org/my vocab#>"
+    )
+
+
+def test_iris_beyond_ascii_and_percent_escapes_are_valid(fixture_root: Path):
+    (fixture_root / "data" / "places.ttl").write_text(
+        "@prefix ex: <http://example.org/straße/> .\n"
+        "<id/city/x> ex:p <http://example.org/a%20b>, <http://example.org/k\\u00f6ln> .\n"
+    )
+    data = load_data(Project(fixture_root))
+    objects = set(data.objects(ID["city/x"], URIRef("http://example.org/straße/p")))
+    assert objects == {URIRef("http://example.org/a%20b"), URIRef("http://example.org/köln")}
+
+
 def test_file_that_is_not_turtle(fixture_root: Path):
     (fixture_root / "data" / "places.ttl").write_text('{"@id": "x"}\n')
     assert error_of(load_data, Project(fixture_root)) == (

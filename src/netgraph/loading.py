@@ -1,17 +1,18 @@
 """Reading the project's Turtle files into graphs.
 
 Every netgraph file writes its own IRIs relative to the base
-(``@prefix ng: <ontology#>``), so each one is parsed with ``publicID=BASE_IRI``;
+(``@prefix ng: <ontology#>``), so each one is parsed against ``BASE_IRI``;
 that keeps the base in namespaces.py alone. Parse failures become InputError
 with ``path:line:col`` so an editor or CI annotation can jump to the spot.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
 
 from netgraph.catalog import read_catalog
 from netgraph.errors import InputError
@@ -46,11 +47,56 @@ def parse_turtle(path: Path, into: Graph, project: Project) -> None:
     except UnicodeDecodeError as error:
         raise InputError(f"{display}: not UTF-8 text (byte {error.start})") from None
     try:
-        into.parse(data=text, format="turtle", publicID=BASE_IRI)
+        _parse(text, into)
     except BadSyntax as error:
         raise InputError(_syntax_error_message(display, error)) from None
     except ValueError as error:  # rdflib rejects e.g. malformed language tags this way
         raise InputError(f"{display}: {error}") from None
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+"""What Turtle's IRIREF leaves out, escaped or not (RFC 3987 has no place for it either).
+
+rdflib only logs a warning for most of it (``rdflib.term._is_valid_uri``) and
+keeps the IRI, which a serializer then refuses, or writes out as broken Turtle.
+"""
+
+
+class _InvalidIRI(Exception):
+    def __init__(self, iri: str):
+        self.iri = iri
+
+
+class _IRICheckingSink(RDFSink):
+    def newSymbol(self, *args: str) -> URIRef:
+        # Before URIRef is made, which would log rdflib's warning.
+        if _NOT_IN_IRI.search(args[0]):
+            raise _InvalidIRI(args[0])
+        return super().newSymbol(*args)
+
+
+class _IRICheckingParser(SinkParser):
+    """rdflib's Turtle parser, stopping at an invalid IRI as at any syntax error.
+
+    Every IRI of a Turtle document, written out or as a prefixed name, is
+    made in ``uri_ref2``, which still knows where it was written.
+    """
+
+    def uri_ref2(self, argstr: str, i: int, res: list) -> int:
+        try:
+            return super().uri_ref2(argstr, i, res)
+        except _InvalidIRI as error:
+            shown = re.sub(r"[\x00-\x1f]", lambda c: f"\\u{ord(c[0]):04X}", error.iri)
+            self.BadSyntax(argstr, self.skipSpace(argstr, i), f"invalid IRI <{shown}>")
+
+
+def _parse(text: str, into: Graph) -> None:
+    """``into.parse(data=text, format="turtle", publicID=BASE_IRI)``, done by hand because
+    ``Graph.parse`` has no way to take the checking parser and sink."""
+    parser = _IRICheckingParser(_IRICheckingSink(into), baseURI=BASE_IRI, turtle=True)
+    parser.loadBuf(text)
+    for prefix, namespace in parser._bindings.items():  # as rdflib's TurtleParser binds them
+        into.bind(prefix, namespace)
 
 
 def _syntax_error_message(display: str, error: BadSyntax) -> str:
