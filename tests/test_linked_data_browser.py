@@ -2,7 +2,8 @@
 
 The page of a network and Düsseldorf's page, in German and in English: the
 labels are in the requested language, and Düsseldorf's timeline is an inline
-SVG that the browser actually draws (its bars have a size on screen).
+SVG that the browser actually draws (its bars have a size on screen). Without
+``?lang=``, the browser's own language setting chooses the language.
 """
 
 import pytest
@@ -57,3 +58,32 @@ def test_network_and_city_pages_in_both_languages(browser, base_url, lang, name,
     )
     assert since in eccar.get_attribute("textContent")
     assert name in svg.get_attribute("textContent")
+
+
+@pytest.fixture
+def german_browser(request, monkeypatch):
+    """The shared headless Chromium, its language setting German, as a German user's
+    browser is: then Chromium itself sends ``Accept-Language: de``."""
+    from selenium import webdriver
+
+    class GermanOptions(webdriver.ChromeOptions):
+        def __init__(self):
+            super().__init__()
+            self.add_experimental_option("prefs", {"intl.accept_languages": "de-DE,de"})
+
+    monkeypatch.setattr(webdriver, "ChromeOptions", GermanOptions)
+    return request.getfixturevalue("browser")
+
+
+def test_the_browsers_language_chooses_the_page_language(german_browser, base_url):
+    browser = german_browser
+    browser.get(f"{base_url}/id/city/duesseldorf")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
+    assert "Stadt" in browser.find_element(By.CSS_SELECTOR, ".types").text
+    timeline = browser.find_element(By.CSS_SELECTOR, "#timeline svg").get_attribute("textContent")
+    assert "Europäische Städtekoalition gegen Rassismus" in timeline
+    assert "seit November 2016" in timeline
+
+    browser.find_element(By.CSS_SELECTOR, 'nav a[hreflang="en"]').click()  # and switchable
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "city" in browser.find_element(By.CSS_SELECTOR, ".types").text
