@@ -17,7 +17,6 @@ sh:declare prefixes on <shapes>, the ontology with its imports as ont_graph so
 sh:targetClass reaches subclasses, no inference, SHACL-AF enabled.
 """
 
-import time
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, SH
 
 from netgraph.loading import ProjectGraphs, load_data, load_ontology, load_shapes
 from netgraph.namespaces import BASE_IRI, ID, PREFIXES, SHAPES_IRI
@@ -43,6 +42,9 @@ VIO, WARN, INFO = "Violation", "Warning", "Info"
 # relative to the base ("_:b" for a blank node), paths are prefixed names,
 # shapes local names in <shapes#>, components without "ConstraintComponent".
 EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
+    "Action-activityOf.minCount": {
+        ("id/event/other-action", "^ng:activity", "Action-activityOf", VIO, "MinCount"),
+    },
     "AdministrativeUnit-unitOf.maxCount": {
         ("id/unit/exampletown-archive", "org:unitOf", "AdministrativeUnit-unitOf", VIO, "MaxCount"),
     },
@@ -59,6 +61,15 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     "AdministrativeUnitShape.pattern": {
         ("id/unit/office", None, "AdministrativeUnitShape", VIO, "Pattern"),
     },
+    "AssociationOfCities-member.or": {
+        (
+            "id/network/example-network",
+            "^org:organization/org:member",
+            "AssociationOfCities-member",
+            VIO,
+            "Or",
+        ),
+    },
     "City-municipalityKey.datatype": {
         ("id/city/othertown", "ng:municipalityKey", "City-municipalityKey", VIO, "Datatype"),
     },
@@ -73,6 +84,15 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
         ("_:b", None, "CityShape", VIO, "Pattern"),
     },
     "CityShape.pattern": {("id/cities/othertown", None, "CityShape", VIO, "Pattern")},
+    "Coalition-member.class": {
+        (
+            "id/network/example-coalition",
+            "^org:organization/org:member",
+            "Coalition-member",
+            VIO,
+            "Class",
+        ),
+    },
     "Concept-broader.class": {
         ("id/topic/water", "skos:broader", "Concept-broader", VIO, "Class"),
     },
@@ -146,6 +166,15 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "DeclarationShape.pattern": {
         ("id/declaration/example.declaration", None, "DeclarationShape", VIO, "Pattern"),
+    },
+    "EUBody-subOrganizationOf.class": {
+        (
+            "id/organization/other-commission",
+            "org:subOrganizationOf",
+            "EUBody-subOrganizationOf",
+            VIO,
+            "Class",
+        ),
     },
     "Event-concerns.class": {
         ("id/event/example-summit", "ng:concerns", "Event-concerns", VIO, "Class"),
@@ -247,6 +276,24 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "InformationCentre-locatedIn.or": {
         ("id/organization/other-centre", "ng:locatedIn", "InformationCentre-locatedIn", VIO, "Or"),
+    },
+    "InformationNetwork-centre.qualifiedMinCount": {
+        (
+            "id/network/other-information-network",
+            "^org:organization/org:member",
+            "InformationNetwork-centre",
+            WARN,
+            "QualifiedMinCount",
+        ),
+    },
+    "Initiative-member.class": {
+        (
+            "id/network/example-initiative",
+            "^org:organization/org:member",
+            "Initiative-member",
+            VIO,
+            "Class",
+        ),
     },
     "Instant-inXSDgYear.datatype": {
         ("id/membership/a--b#start", "time:inXSDgYear", "Instant-inXSDgYear", VIO, "Datatype"),
@@ -411,11 +458,17 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
         ),
     },
     "Membership-member.class": {
-        ("id/membership/europe--example-network", "org:member", "Membership-member", VIO, "Class"),
+        (
+            "id/membership/europe--example-association",
+            "org:member",
+            "Membership-member",
+            VIO,
+            "Class",
+        ),
     },
     "Membership-member.maxCount": {
         (
-            "id/membership/example-foundation--example-network",
+            "id/membership/example-section--example-network",
             "org:member",
             "Membership-member",
             VIO,
@@ -433,7 +486,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Membership-memberDuring.class": {
         (
-            "id/membership/example-foundation--example-network",
+            "id/membership/example-section--example-network",
             "org:memberDuring",
             "Membership-memberDuring",
             VIO,
@@ -442,7 +495,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Membership-memberDuring.maxCount": {
         (
-            "id/membership/example-foundation--example-network",
+            "id/membership/example-section--example-network",
             "org:memberDuring",
             "Membership-memberDuring",
             VIO,
@@ -460,7 +513,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Membership-organization.maxCount": {
         (
-            "id/membership/example-foundation--example-network",
+            "id/membership/example-section--example-network",
             "org:organization",
             "Membership-organization",
             VIO,
@@ -496,7 +549,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Membership-startNotBeforeFounding.sparql-month": {
         (
-            "id/membership/example-foundation--example-network",
+            "id/membership/example-section--example-network",
             None,
             "Membership-startNotBeforeFounding",
             VIO,
@@ -509,7 +562,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "MembershipShape.pattern": {
         (
-            "id/membership/example-foundation-example-network",
+            "id/membership/example-section-example-network",
             None,
             "MembershipShape",
             VIO,
@@ -591,6 +644,9 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
         ("_:b", None, "NetworkShape", VIO, "Pattern"),
     },
     "NetworkShape.pattern": {("id/network/Bad_Slug", None, "NetworkShape", VIO, "Pattern")},
+    "Office-unitOf.or": {
+        ("id/unit/exampletown-archive", "org:unitOf", "Office-unitOf", VIO, "Or"),
+    },
     "Organization-geographicScope.class": {
         (
             "id/organization/example-association",
@@ -619,7 +675,7 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
         ),
     },
     "Organization-topic.node": {
-        ("id/body/example-network-forum", "ng:topic", "Organization-topic", VIO, "Node"),
+        ("id/organization/example-foundation", "ng:topic", "Organization-topic", VIO, "Node"),
     },
     "OtherOrganizationShape.nodeKind": {
         ("_:b", None, "OtherOrganizationShape", VIO, "NodeKind"),
@@ -627,6 +683,15 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "OtherOrganizationShape.pattern": {
         ("id/network/united-nations", None, "OtherOrganizationShape", VIO, "Pattern"),
+    },
+    "PeerNetwork-member.class": {
+        (
+            "id/network/example-peer-network",
+            "^org:organization/org:member",
+            "PeerNetwork-member",
+            VIO,
+            "Class",
+        ),
     },
     "PlaceShape.nodeKind": {
         ("_:b", None, "PlaceShape", VIO, "NodeKind"),
@@ -694,6 +759,9 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Resource-prefLabel-unique.uniqueLang": {
         ("id/place/americas", "skos:prefLabel", "Resource-prefLabel-unique", VIO, "UniqueLang"),
+    },
+    "Role-inScheme.hasValue": {
+        ("id/role/chair", "skos:inScheme", "Role-inScheme", VIO, "HasValue"),
     },
     "SourceDocument-bibliographicCitation.maxCount": {
         (
@@ -804,42 +872,6 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
             "MinCount",
         ),
     },
-    "StatedQuantity-temporal.class": {
-        (
-            "id/quantity/example-network-members-2020",
-            "dcterms:temporal",
-            "StatedQuantity-temporal",
-            VIO,
-            "Class",
-        ),
-    },
-    "StatedQuantity-temporal.maxCount": {
-        (
-            "id/quantity/example-network-members-2020",
-            "dcterms:temporal",
-            "StatedQuantity-temporal",
-            VIO,
-            "MaxCount",
-        ),
-    },
-    "StatedQuantity-when.xone": {
-        (
-            "id/quantity/example-network-members-2020",
-            None,
-            "StatedQuantity-when",
-            VIO,
-            "Xone",
-        ),
-    },
-    "StatedQuantity-when.xone-both": {
-        (
-            "id/quantity/example-network-members-2020",
-            None,
-            "StatedQuantity-when",
-            VIO,
-            "Xone",
-        ),
-    },
     "StatedQuantity-exactIsInteger.or": {
         (
             "id/quantity/example-network-members-2020",
@@ -921,6 +953,24 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
             "MaxCount",
         ),
     },
+    "StatedQuantity-temporal.class": {
+        (
+            "id/quantity/example-network-members-2020",
+            "dcterms:temporal",
+            "StatedQuantity-temporal",
+            VIO,
+            "Class",
+        ),
+    },
+    "StatedQuantity-temporal.maxCount": {
+        (
+            "id/quantity/example-network-members-2020",
+            "dcterms:temporal",
+            "StatedQuantity-temporal",
+            VIO,
+            "MaxCount",
+        ),
+    },
     "StatedQuantity-unit.maxCount": {
         (
             "id/quantity/example-network-members-2020",
@@ -987,12 +1037,42 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
             "MaxCount",
         ),
     },
+    "StatedQuantity-when.xone": {
+        (
+            "id/quantity/example-network-members-2020",
+            None,
+            "StatedQuantity-when",
+            VIO,
+            "Xone",
+        ),
+    },
+    "StatedQuantity-when.xone-both": {
+        (
+            "id/quantity/example-network-members-2020",
+            None,
+            "StatedQuantity-when",
+            VIO,
+            "Xone",
+        ),
+    },
     "StatedQuantityShape.nodeKind": {
         ("_:b", None, "StatedQuantityShape", VIO, "NodeKind"),
         ("_:b", None, "StatedQuantityShape", VIO, "Pattern"),
     },
     "StatedQuantityShape.pattern": {
         ("id/quantity/example-network-members", None, "StatedQuantityShape", VIO, "Pattern"),
+    },
+    "ThematicForum-topic.maxCount": {
+        ("id/body/example-network-forum", "ng:topic", "ThematicForum-topic", WARN, "MaxCount"),
+    },
+    "UNBody-subOrganizationOf.class": {
+        (
+            "id/organization/other-un-body",
+            "org:subOrganizationOf",
+            "UNBody-subOrganizationOf",
+            VIO,
+            "Class",
+        ),
     },
     "Vocabulary-definition-both.minCount": {
         ("id/topic/water", "skos:definition", "Vocabulary-definition-both", WARN, "MinCount"),
@@ -1005,6 +1085,15 @@ EXPECTED: dict[str, set[tuple[str, str | None, str, str, str]]] = {
     },
     "Vocabulary-definition.uniqueLang": {
         ("id/topic/water", "skos:definition", "Vocabulary-definition", VIO, "UniqueLang"),
+    },
+    "WorkingGroup-topicWithinParent.sparql": {
+        (
+            "id/body/example-network-working-group",
+            "ng:topic",
+            "WorkingGroup-topicWithinParent",
+            WARN,
+            "SPARQL",
+        ),
     },
 }
 
@@ -1303,19 +1392,28 @@ def test_sparql_constraints_use_the_declared_prefixes():
         assert shapes.value(query, SH.prefixes) == URIRef(SHAPES_IRI), query
 
 
-def test_every_class_used_in_the_data_is_the_target_of_a_node_shape():
-    shapes, ontology, data = shapes_graph(), ontology_graph(), load_data(project())
+def classes_without_a_node_shape(shapes: Graph, data: Graph) -> list[str]:
+    """Classes the data uses that no node shape names in sh:targetClass: a shape of a
+    superclass reaches their instances, but says nothing about what is particular to
+    the class."""
     targeted = {
         cls
         for shape in shapes.subjects(RDF.type, SH.NodeShape)
         for cls in shapes.objects(shape, SH.targetClass)
     }
-    untargeted = []
-    for cls in set(data.objects(None, RDF.type)):
-        superclasses = set(ontology.transitive_objects(cls, RDFS.subClassOf))  # includes cls
-        if not superclasses & targeted:
-            untargeted.append(short(cls))
-    assert untargeted == []
+    return sorted(short(cls) for cls in set(data.objects(None, RDF.type)) - targeted)
+
+
+def test_every_class_used_in_the_data_is_the_target_of_a_node_shape():
+    assert classes_without_a_node_shape(shapes_graph(), load_data(project())) == []
+
+
+def test_a_class_reached_only_through_its_superclass_is_found():
+    data = Graph()
+    data.add((ID["network/x"], RDF.type, URIRef(f"{BASE_IRI}ontology#Network")))
+    data.add((ID["unit/x-y"], RDF.type, URIRef(f"{BASE_IRI}ontology#Department")))
+    # ng:Network has NetworkShape; ng:Department only AdministrativeUnitShape.
+    assert classes_without_a_node_shape(shapes_graph(), data) == ["ng:Department"]
 
 
 # ----------------------------------------------------------------------------- the real data
@@ -1336,26 +1434,6 @@ def test_real_data_has_exactly_the_expected_warnings_and_infos():
     others = {r for r in real_data_results() if r[3] != VIO}
     assert sorted(others - EXPECTED_IN_REAL_DATA) == [], "unexpected"
     assert sorted(EXPECTED_IN_REAL_DATA - others) == [], "expected but not found"
-
-
-def test_validating_the_real_data_takes_well_under_a_second():
-    # CPU time of this process, best of three: wall-clock time would measure
-    # whatever else the machine is doing. Loading is not part of it.
-    data, shapes, ontology = load_data(project()), shapes_graph(), ontology_graph()
-
-    def once() -> float:
-        start = time.process_time()
-        pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-        )
-        return time.process_time() - start
-
-    assert min(once() for _ in range(3)) < 1.0
 
 
 # ----------------------------------------------------------------------------- in parallel
