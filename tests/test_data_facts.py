@@ -289,6 +289,11 @@ def test_network_topics(data: Graph, slug: str, topics: set[str]):
         ("mayors-for-peace", {"world"}),
         ("cemr", {"europe"}),
         ("strong-cities-network", {"world"}),
+        # "Der Konvent der Bürgermeister wurde 2008 in Europa ... gegründet"
+        ("covenant-of-mayors", {"europe"}),
+        ("global-covenant-of-mayors", {"world"}),
+        # "ein internationales Netzwerk von Städten": no area named (see below)
+        ("living-together-observatory", set()),
     ],
 )
 def test_geographic_scope(data: Graph, slug: str, places: set[str]):
@@ -296,6 +301,18 @@ def test_geographic_scope(data: Graph, slug: str, places: set[str]):
     assert actual == {ID[f"place/{place}"] for place in places}
     for place in actual:
         assert (place, RDF.type, SDO.Place) in data
+
+
+def test_the_page_names_no_area_for_the_living_together_observatory():
+    # "International" says its members come from more than one country, not from
+    # which part of the world; Montréal is where its founding conference met, not
+    # its scope. So the data states none (test_geographic_scope above).
+    page = collapse(PAGE.read_text(encoding="utf-8"))
+    start = page.index("Das International Observatory of Mayors on Living Together")
+    section = page[start : page.index("Mayors for Peace", start)]
+    assert "ist ein internationales Netzwerk von Städten" in section
+    areas = ("Europa", "europäisch", "Nordamerika", "weltweit", "global", "Welt ", "Kanada")
+    assert [area for area in areas if area in section] == []
 
 
 def test_relations_between_organisations(data: Graph):
