@@ -1,6 +1,7 @@
 """The netgraph command: exit codes, one-line errors, and where it finds the project."""
 
 import json
+import shutil
 import socket
 from pathlib import Path
 
@@ -8,8 +9,10 @@ import pytest
 
 from netgraph.cli import main
 from netgraph.named_queries import named_queries
+from netgraph.namespaces import SHAPES_IRI
 from netgraph.project import Project
 
+BROKEN_SHAPES = Path(__file__).parent / "fixtures" / "cli" / "broken-shapes"
 BROKEN_TURTLE = "@prefix ng: <ontology#> .\n<id/city/x> a ng:City\n<id/city/y> a ng:City .\n"
 BROKEN_MESSAGE = "error: data/places.ttl:3:1: expected '.' or '}' or ']' at end of statement\n"
 INVALID_IRI = (
@@ -80,6 +83,47 @@ def test_shapes_file_without_shacl_exits_2(run_cli, fixture_root: Path):
         "error: shapes/shapes.ttl: not a SHACL shapes file "
         "(declares no sh:NodeShape or sh:PropertyShape)\n"
     )
+
+
+NOT_SHACL = {
+    "property-shape-without-path": (
+        "6",
+        "Named",
+        "A shape defined as a PropertyShape must include one `sh:path` property.",
+    ),
+    "min-count-not-an-integer": (
+        "6",
+        "Populated",
+        "MinCountConstraintComponent sh:minCount must be a literal with datatype xsd:integer.",
+    ),
+    "sparql-that-does-not-parse": (
+        "16:13",  # where the query ends, unclosed
+        "Located",
+        "SPARQL: Expected '}', found end of text",
+    ),
+    "sparql-with-an-unknown-prefix": (
+        "6",
+        "Located",
+        "sh:select: Unknown namespace prefix : nope",
+    ),
+    "sparql-validator-that-does-not-parse": (  # parsed by pyshacl in a worker process
+        "13:55",
+        "HasPopulation",
+        "SPARQL: Expected '}', found end of text",
+    ),
+}
+"""For tests/fixtures/cli/broken-shapes/NAME.ttl: where, which shape and what."""
+
+
+@pytest.mark.parametrize("name", NOT_SHACL)
+def test_shapes_pyshacl_cannot_use_are_one_error_line_naming_the_shape(
+    run_cli, fixture_root: Path, name: str
+):
+    shutil.copy(BROKEN_SHAPES / f"{name}.ttl", fixture_root / "shapes" / "broken.ttl")
+    result = run_cli("validate", "--root", fixture_root)
+    where, shape, reason = NOT_SHACL[name]
+    message = f"error: shapes/broken.ttl:{where}: <{SHAPES_IRI}#{shape}>: {reason}\n"
+    assert (result.exit_code, result.stderr, result.stdout) == (2, message, "")
 
 
 def test_root_that_is_not_a_folder_exits_2(run_cli, tmp_path: Path):

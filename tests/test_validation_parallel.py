@@ -1,6 +1,7 @@
 """Validation split over processes, and SPARQL without cartesian products: same results."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pyshacl
@@ -8,6 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from netgraph.errors import InputError
 from netgraph.loading import ProjectGraphs, load_project
 from netgraph.namespaces import SHAPES_IRI
 from netgraph.parallel import in_processes
@@ -86,6 +88,29 @@ def test_the_split_validation_equals_pyshacl_validating_everything_at_once(
     )
     assert found == expected
     assert len(found) == 10
+
+
+def test_a_shape_pyshacl_fails_on_in_a_worker_is_the_same_one_line_error(fixture_root: Path):
+    shutil.copy(
+        ROOT
+        / "tests"
+        / "fixtures"
+        / "cli"
+        / "broken-shapes"
+        / "sparql-validator-that-does-not-parse.ttl",
+        fixture_root / "shapes" / "broken.ttl",
+    )
+    graphs = load_project(Project(fixture_root))
+    assert len(shape_groups(graphs.shapes)) > 1  # so that two workers share them out
+    fault = f"<{SHAPE}HasPopulation>: SPARQL: Expected '}}', found end of text"
+    for workers in (1, 2):
+        with pytest.raises(InputError) as caught:
+            validate(graphs, workers=workers)
+        assert str(caught.value) == f"shapes/broken.ttl:13:55: {fault}"
+    in_memory = ProjectGraphs(graphs.ontology, graphs.data, graphs.shapes)  # from no file
+    with pytest.raises(InputError) as caught:
+        validate(in_memory, workers=2)
+    assert str(caught.value) == fault
 
 
 def test_a_cartesian_product_becomes_a_chain_of_joins_with_the_same_rows(

@@ -18,6 +18,7 @@ from netgraph.catalog import read_catalog
 from netgraph.errors import InputError
 from netgraph.namespaces import BASE_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
 from netgraph.project import Project
+from netgraph.source_lines import position
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,13 @@ class ProjectGraphs:
     ontology: Graph
     data: Graph
     shapes: Graph
+    project: Project | None = None
+    """Where they were read from, so that a shape pyshacl cannot use is named with its file;
+    None for graphs put together in memory."""
 
 
 def load_project(project: Project) -> ProjectGraphs:
-    return ProjectGraphs(load_ontology(project), load_data(project), load_shapes(project))
+    return ProjectGraphs(load_ontology(project), load_data(project), load_shapes(project), project)
 
 
 def parse_turtle(path: Path, into: Graph, project: Project) -> None:
@@ -106,8 +110,7 @@ def _syntax_error_message(display: str, error: BadSyntax) -> str:
     offset = error._i
     if offset < 0:  # the document ended mid-statement: point just after its last token
         offset = len(text.rstrip())
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = position(text, offset)
     return f"{display}:{line}:{column}: {error._why}"
 
 
@@ -151,10 +154,15 @@ def load_data(project: Project) -> Graph:
     return graph
 
 
+def shapes_files(project: Project) -> list[Path]:
+    """``shapes/*.ttl``, in path order."""
+    return _turtle_files(project.shapes_dir, project, recursive=False)
+
+
 def load_shapes(project: Project) -> Graph:
     """All ``shapes/*.ttl`` plus the ``sh:declare`` prefixes SPARQL constraints refer to."""
     graph = Graph()
-    for path in _turtle_files(project.shapes_dir, project, recursive=False):
+    for path in shapes_files(project):
         shapes = Graph()
         parse_turtle(path, shapes, project)
         if not any(shapes.triples((None, RDF.type, SH.NodeShape))) and not any(

@@ -39,7 +39,7 @@ class SourceLines:
         for number, line in enumerate(text.splitlines(), start=1):
             declaration = _PREFIX.match(line)
             if declaration:
-                prefixes[declaration[1]] = urljoin(BASE_IRI, declaration[2])
+                prefixes[declaration[1]] = _resolve(declaration[2])
                 continue
             subject = _SUBJECT.match(line)
             if subject:
@@ -51,8 +51,20 @@ class SourceLines:
 
 def _expand(token: str, prefixes: dict[str, str]) -> str | None:
     if token.startswith("<"):
-        return urljoin(BASE_IRI, token[1:-1])
+        return _resolve(token[1:-1])
     prefix, _, local = token.partition(":")
     if prefix not in prefixes:
         return None
     return prefixes[prefix] + local.replace("\\", "")
+
+
+def _resolve(reference: str) -> str:
+    resolved = urljoin(BASE_IRI, reference)
+    # urljoin drops an empty fragment, which a namespace such as <shapes#> ends with
+    return f"{resolved}#" if reference.endswith("#") and not resolved.endswith("#") else resolved
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``offset``, as editors count them."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pyshacl
+from pyparsing import ParseException
+from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
+from pyshacl.constraints.advanced import ExpressionConstraint, SH_expression
+from pyshacl.errors import ConstraintLoadWarning, ReportableRuntimeError
 from pyshacl.rdfutil.inoculate import inoculate
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -21,9 +26,12 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node, Variable
 
-from netgraph.loading import ProjectGraphs
+from netgraph.errors import InputError
+from netgraph.loading import ProjectGraphs, shapes_files
 from netgraph.names import compact
 from netgraph.parallel import in_processes
+from netgraph.project import Project
+from netgraph.source_lines import SourceLines, position
 
 SEVERITIES = ("violation", "warning", "info")
 """Severity names, most severe first; ``--fail-on`` picks one as the threshold."""
@@ -77,14 +85,139 @@ def validate(graphs: ProjectGraphs, workers: int | None = None) -> ValidationRep
     reports is the whole validation's; the results are sorted afterwards, so
     neither the split nor the order in which the shapes finish shows.
     """
-    scratch = _scratch_graph(graphs)
-    groups = shape_groups(graphs.shapes)
-    if groups is None:
-        parts = [_validate_shapes(scratch, graphs.shapes, None)]
-    else:
-        parts = in_processes(_validate_shapes, groups, workers, (scratch, graphs.shapes))
+    try:
+        _load_shapes(graphs.shapes)
+        scratch = _scratch_graph(graphs)
+        groups = shape_groups(graphs.shapes)
+        if groups is None:
+            parts = [_validate_shapes(scratch, graphs.shapes, None)]
+        else:
+            parts = in_processes(_validate_shapes, groups, workers, (scratch, graphs.shapes))
+    except (_BrokenShape, ReportableRuntimeError, ParseException) as error:
+        raise _shapes_error(graphs, error) from None
     results = [result for part_results, _ in parts for result in part_results]
     return ValidationReport(sorted(results, key=_sort_key), _merged_report([g for _, g in parts]))
+
+
+class _BrokenShape(Exception):
+    """A shape pyshacl cannot use, where the node it comes from is known."""
+
+    def __init__(self, node: Node | None, reason: str):
+        super().__init__(node, reason)
+        self.node, self.reason = node, reason
+
+
+_CONSTRAINTS = {**CONSTRAINT_PARAMETERS_MAP, SH_expression: ExpressionConstraint}
+
+
+def _load_shapes(shapes: Graph, named: list[URIRef] | None = None) -> None:
+    """Load every shape (or ``named`` ones) with its constraints and SPARQL, as pyshacl will.
+
+    pyshacl does so lazily, a shape once it has focus nodes and its SPARQL
+    once per focus node, and a broken one ends validation with a traceback
+    from deep inside it (from a worker process, here) that names no shape.
+    Loading them all first fails before any work, and names the shape where
+    pyshacl knows it. Each SPARQL text is parsed as pyshacl will send it, so
+    the cache of :func:`prepared` that forked workers inherit is filled too.
+    """
+    shapes_graph = ShapesGraph(shapes)
+    for shape in shapes_graph.shapes if named is None else shapes_graph.shapes_from_uris(named):
+        try:
+            for target in shape.advanced_target().values():
+                if "qh" in target:  # a SPARQL target: a query with no bindings
+                    _prepare(target["qh"], target["qh"].select_text, {})
+            parameters = {p for p, _ in shapes.predicate_objects(shape.node)} & _CONSTRAINTS.keys()
+            for parameter in sorted(parameters):
+                try:
+                    constraint = _CONSTRAINTS[parameter](shape)
+                except ConstraintLoadWarning:  # pyshacl ignores such a constraint
+                    continue
+                for helper in getattr(constraint, "sparql_constraints", ()):
+                    bindings, text = helper.pre_bind_variables(shape.node)
+                    _prepare(helper, text, bindings)
+        except ReportableRuntimeError as error:
+            raise _BrokenShape(shape.node, _first_line(error.message)) from None
+
+
+def _prepare(helper, text: str, bindings: dict) -> None:
+    try:
+        prepared(helper.apply_prefixes(text), frozenset(bindings))
+    except ParseException:  # located by _shapes_error, like one from validating
+        raise
+    except Exception as error:  # rdflib reports e.g. an unknown prefix as a bare Exception
+        raise _BrokenShape(helper.node, f"sh:select: {error}") from None
+
+
+def _shapes_error(graphs: ProjectGraphs, error: Exception) -> InputError:
+    """One line naming the shape, its file and line (the column too, in SPARQL), and the fault.
+
+    pyshacl's errors name no shape. A SPARQL text that does not parse is found
+    among the shapes' literals; otherwise each named shape is loaded alone
+    until one fails the same way.
+    """
+    shapes, query, offset = graphs.shapes, None, None
+    if isinstance(error, ParseException):
+        node, query = max(
+            ((s, o) for s, o in shapes.subject_objects() if _sent_as(o, error.pstr)),
+            key=lambda found: len(found[1]),
+            default=(None, None),
+        )
+        if query is not None:
+            offset = error.loc - (len(error.pstr) - len(query))
+        # pyparsing's .msg names the outermost rule by the time the error is caught
+        # ("Expected AskQuery"); args keep the innermost expectation ("Expected '}'"),
+        # which is all that a worker's error brings back through pickling
+        broken = _BrokenShape(node, f"SPARQL: {error.args[2] or error.msg}, found {error.found}")
+    elif isinstance(error, _BrokenShape):
+        broken = error
+    else:
+        broken = _BrokenShape(_failing_shape(shapes), _first_line(error.message))
+    owner = _named_owner(shapes, broken.node)
+    where = [] if graphs.project is None else [_where(graphs.project, owner, query, offset)]
+    named = [] if owner is None else [compact(owner)]
+    return InputError(": ".join([*where, *named, broken.reason]))
+
+
+def _sent_as(term: Node, text: str) -> bool:
+    # pyshacl sends a shape's SPARQL with its prefixes before it
+    return isinstance(term, Literal) and text.endswith(f"\n{term}")
+
+
+def _failing_shape(shapes: Graph) -> URIRef | None:
+    candidates = {s for t in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, t)}
+    candidates |= {shape for target in TARGETS for shape in shapes.subjects(target, None)}
+    for shape in sorted(node for node in candidates if isinstance(node, URIRef)):
+        try:
+            _load_shapes(shapes, [shape])
+        except (_BrokenShape, ReportableRuntimeError, ParseException):
+            return shape
+    return None
+
+
+def _named_owner(shapes: Graph, node: Node | None) -> URIRef | None:
+    """The IRI the blank node hangs from (a property shape, a list of shapes, a constraint)."""
+    seen = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        node = next(shapes.subjects(None, node), None)
+    return node if isinstance(node, URIRef) else None
+
+
+def _where(project: Project, owner: URIRef | None, query, offset: int | None) -> str:
+    found = owner and SourceLines(project, shapes_files(project)).locate(str(owner))
+    if found is None:
+        return project.display(project.shapes_dir)
+    display, line = found
+    if offset is not None:
+        text = (project.root / display).read_text(encoding="utf-8-sig")
+        start = text.find(str(query))
+        if start >= 0:
+            return "{}:{}:{}".format(display, *position(text, start + offset))
+    return f"{display}:{line}"
+
+
+def _first_line(message) -> str:
+    return str(message).strip().splitlines()[0]
 
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
