@@ -31,18 +31,27 @@ from netgraph.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     ONTOLOGY_IRI,
+    SHAPES_IRI,
 )
 from netgraph.project import Project
 from netgraph.reasoning import infer
 from netgraph.serialization import canonicalize, write_ntriples, write_trig
 
+NETGRAPH = [sys.executable, "-m", "netgraph"]
+FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+BROKEN_SHAPES = FIXTURES / "broken-shapes"
 DUMPS = ["data.jsonld", "data.nt", "data.ttl", "inferred.ttl", "netgraph.trig"]
 FILES = sorted(["SHA256SUMS", *DUMPS, *(f"{name}.gz" for name in DUMPS)])
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Bytes and modification time of every file, to prove a folder was not touched."""
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+    """Bytes and modification time of every file, subfolders' too, to prove a folder was not
+    touched."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -159,13 +168,84 @@ def test_non_conforming_data_keeps_the_previous_build(run_cli, fixture_root: Pat
     assert snapshot(built) == before
 
 
-def test_broken_turtle_keeps_the_previous_build(run_cli, fixture_root: Path, built: Path):
-    before = snapshot(built)
-    (fixture_root / "data" / "places.ttl").write_text("<id/a> <id/b> .\n")
-    result = run_cli("build", "--root", fixture_root, "--out", built)
+@pytest.fixture(scope="module")
+def command_build(tmp_path_factory) -> Path:
+    """What ``netgraph build`` made of the tiny project, Oxigraph store included; copy it."""
+    out = tmp_path_factory.mktemp("command-build") / "dist"
+    command = [*NETGRAPH, "build", "--root", FIXTURES / "project", "--out", out]
+    subprocess.run(command, check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture
+def previous_build(command_build: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(command_build, out)  # modification times included
+    return out
+
+
+def _break_turtle(root: Path) -> list[str]:
+    (root / "data" / "places.ttl").write_text("<id/a> <id/b> .\n")
+    return []
+
+
+def _unknown_option(root: Path) -> list[str]:
+    return ["--colour"]
+
+
+def _remove_data_folder(root: Path) -> list[str]:
+    shutil.rmtree(root / "data")
+    return []
+
+
+def _shapes_pyshacl_cannot_use(root: Path) -> list[str]:
+    shutil.copy(BROKEN_SHAPES / "property-shape-without-path.ttl", root / "shapes" / "broken.ttl")
+    return []
+
+
+BAD_INPUT = {
+    "broken-turtle": (_break_turtle, "error: data/places.ttl:1:14: objectList expected\n"),
+    "unknown-option": (
+        _unknown_option,
+        "Usage: netgraph build [OPTIONS]\nTry 'netgraph build --help' for help.\n\n"
+        "Error: No such option '--colour'. Did you mean '--out'?\n",
+    ),
+    "missing-data-folder": (_remove_data_folder, "error: data: folder not found\n"),
+    "shapes-not-shacl": (
+        _shapes_pyshacl_cannot_use,
+        f"error: shapes/broken.ttl:6: <{SHAPES_IRI}#Named>: "
+        "A shape defined as a PropertyShape must include one `sh:path` property.\n",
+    ),
+}
+"""Issue 2's bad input: how to make it (extra options returned), and all that is printed."""
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_is_one_message_and_leaves_the_previous_build_byte_identical(
+    fixture_root: Path, previous_build: Path, case: str
+):
+    make, message = BAD_INPUT[case]
+    before = snapshot(previous_build)
+    assert any(name.startswith(f"{STORE_DIR}/") for name in before)  # the store is compared too
+    command = [*NETGRAPH, "build", "--root", fixture_root, "--out", previous_build]
+    command += make(fixture_root)
+    result = subprocess.run(command, check=False, capture_output=True, text=True)
+    assert (result.returncode, result.stderr, result.stdout) == (2, message, "")
+    assert snapshot(previous_build) == before
+    assert leftovers(previous_build.parent) == []
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in BROKEN_SHAPES.glob("*.ttl")))
+def test_shapes_pyshacl_cannot_use_leave_the_previous_build(
+    run_cli, fixture_root: Path, previous_build: Path, name: str
+):
+    before = snapshot(previous_build)
+    shutil.copy(BROKEN_SHAPES / f"{name}.ttl", fixture_root / "shapes" / "broken.ttl")
+    result = run_cli("build", "--root", fixture_root, "--out", previous_build)
     assert result.exit_code == 2
-    assert result.stderr == "error: data/places.ttl:1:14: objectList expected\n"
-    assert snapshot(built) == before
+    assert result.stderr.startswith("error: shapes/broken.ttl:")
+    assert len(result.stderr.splitlines()) == 1
+    assert snapshot(previous_build) == before
 
 
 def test_serializer_failure_keeps_the_previous_build(
