@@ -1,11 +1,16 @@
 """The build: reproducible dumps, published all at once or not at all."""
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -310,6 +315,76 @@ def test_rebuild_without_renameat2_uses_two_renames(
     run_build(Project(fixture_root), built)
     assert sorted(p.name for p in built.iterdir()) == FILES
     assert leftovers(built.parent) == []
+
+
+KILL_WAIT_SECONDS = 60
+
+
+def test_a_killed_build_keeps_the_previous_one_and_the_next_build_clears_up(
+    fixture_root: Path, previous_build: Path
+):
+    before = snapshot(previous_build)
+    command = [*NETGRAPH, "build", "--root", fixture_root, "--out", previous_build]
+    # its own process group, so that its workers and the store writer die with it
+    build = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + KILL_WAIT_SECONDS
+        while not any(any(folder.iterdir()) for folder in staging_folders(previous_build)):
+            assert build.poll() is None, "the build ended before it could be killed"
+            assert time.monotonic() < deadline, "the build wrote nothing"
+            time.sleep(0.002)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # gone already: the assertion says why
+            os.killpg(build.pid, signal.SIGKILL)
+        build.wait(timeout=KILL_WAIT_SECONDS)
+    assert snapshot(previous_build) == before
+    assert staging_folders(previous_build)  # killed midway, its output left behind
+    subprocess.run(command, check=True, capture_output=True, timeout=KILL_WAIT_SECONDS)
+    assert leftovers(previous_build.parent) == []
+
+
+def staging_folders(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.*.tmp"))
+
+
+def test_a_staging_folder_in_use_by_another_build_is_left_alone(fixture_root: Path, built: Path):
+    other = built.parent / f".{built.name}.running.tmp"
+    other.mkdir()
+    descriptor = os.open(other, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # as that build holds it while it writes
+        run_build(Project(fixture_root), built)
+        assert other.is_dir()
+    finally:
+        os.close(descriptor)
+    run_build(Project(fixture_root), built)
+    assert leftovers(built.parent) == []
+
+
+def test_an_output_left_aside_by_a_killed_two_rename_swap_is_put_back(tmp_path: Path):
+    target = tmp_path / "out"
+    aside = tmp_path / ".out.swapped.tmp.old"  # the build died between the first two renames
+    aside.mkdir()
+    (aside / CHECKSUMS).write_text("the previous build\n")
+    with pytest.raises(RuntimeError), netgraph.atomic_dir.replaced_atomically(target):
+        raise RuntimeError("this build fails too")
+    assert (target / CHECKSUMS).read_text() == "the previous build\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_without_file_locks_builds_work_and_remove_no_staging_folder(
+    fixture_root: Path, built: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def no_locks(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    abandoned = built.parent / f".{built.name}.abandoned.tmp"
+    abandoned.mkdir()
+    run_build(Project(fixture_root), built)
+    assert leftovers(built.parent) == [abandoned.name]  # for all it knows, in use
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_build(

@@ -4,12 +4,22 @@ A build writes several files that only make sense together (the checksums
 cover the dumps). Writing them into a fresh sibling folder and swapping it
 with the old one means a reader, or a build that is killed halfway, only ever
 sees the complete previous output or the complete new one.
+
+A build that is killed leaves its staging folder behind, so the next one
+removes every staging folder of the same target that no build holds: each
+build holds a lock (flock) on its own while it writes, which the kernel
+drops when the process, and any worker it forked, is gone. Two builds into
+one target may run at once; the parent folder's lock keeps one from taking
+the other's staging folder between its creation and its lock, or in the
+middle of a swap.
 """
 
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,17 +36,68 @@ def replaced_atomically(target: Path) -> Iterator[Path]:
     On any exception the staging folder is removed and ``target`` is untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
+    with contextlib.ExitStack() as cleanup:
+        with _locked(target.parent):
+            _remove_abandoned(target)
+            staging = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            )
+            cleanup.enter_context(_locked(staging))
+        cleanup.callback(shutil.rmtree, staging, ignore_errors=True)  # before the unlock
         _make_readable(staging)
         yield staging
         _fsync_tree(staging)
-        if target.exists():
-            _exchange(staging, target)  # staging now holds the old output
+        with _locked(target.parent):
+            if target.exists():
+                _exchange(staging, target)  # staging now holds the old output
+            else:
+                staging.rename(target)
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Remove the staging folders of ``target`` that no running build holds.
+
+    A build killed in the middle of a swap without renameat2 may have left the
+    previous output aside, with no ``target``: that is put back instead.
+    """
+    ours = re.compile(re.escape(f".{target.name}.") + r"[^.]+\.tmp(\.old)?")
+    for path in sorted(target.parent.iterdir()):
+        if not ours.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+            continue
+        held = _lock(path, wait=False)
+        if held is None:  # a build running now, or a filesystem that cannot tell
+            continue
+        if path.name.endswith(".old") and not target.exists():
+            path.rename(target)
         else:
-            staging.rename(target)
+            shutil.rmtree(path, ignore_errors=True)
+        os.close(held)
+
+
+def _lock(folder: Path, wait: bool) -> int | None:
+    """A descriptor holding an exclusive lock on ``folder``.
+
+    None when another process holds one (``wait`` false), or when the
+    filesystem has no locks (some network filesystems): then nothing is
+    taken for abandoned, and builds are as safe as they were without locks.
+    """
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    descriptor = _lock(folder, wait=True)
+    try:
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if descriptor is not None:
+            os.close(descriptor)
 
 
 def _make_readable(folder: Path) -> None:
