@@ -44,6 +44,7 @@ bench: venv
 	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/bench_endpoint.py
 
-# The long property-based run of the endpoint (tests/test_fuzz.py), loopback only.
+# The long property-based runs: the endpoint (tests/test_fuzz.py) and the SERVICE check
+# against Oxigraph's parser (tests/test_no_outbound.py); loopback only.
 fuzz: venv
-	NETGRAPH_FUZZ=long $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider
+	NETGRAPH_FUZZ=long $(BIN)/pytest -q tests/test_fuzz.py tests/test_no_outbound.py -p no:cacheprovider

@@ -6,16 +6,25 @@ JSON-LD @context, owl:imports) is sent, through the Flask client and a live
 server; then the listener must have no connection waiting (a bounded wait).
 """
 
+import contextlib
 import json
+import os
+import re
 import select
 import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from netgraph import engines
 from netgraph.errors import InputError
 from netgraph.web import security
 from netgraph.web.server import running_server
@@ -58,6 +67,20 @@ def queries(port: int) -> list[tuple[dict, int]]:
             200,
         ),
         ({"query": f"DESCRIBE <{here}/thing>"}, 200),
+        # Oxigraph needs no space before a keyword: each of these calls the service
+        ({"query": f"SELECT * WHERE {{ ?s ?p 30SERVICE <{here}/s> {{ ?a ?b ?c }} }}"}, 403),
+        ({"query": f"SELECT * WHERE {{ ?s ?p trueSERVICE <{here}/s> {{ ?a ?b ?c }} }}"}, 403),
+        ({"query": f"SELECT * WHERE {{ ?s ?p ?o.SERVICE <{here}/s> {{ ?a ?b ?c }} }}"}, 403),
+        ({"query": f"SELECT * WHERE {{ ?s ?p ?o;SERVICE <{here}/s> {{ ?a ?b ?c }} }}"}, 403),
+        ({"query": f"PREFIX : <{here}/> SELECT * WHERE {{ SERVICE:s {{ ?a ?b ?c }} }}"}, 403),
+        ({"query": f"PREFIX e: <{here}/> SELECT * WHERE {{ SERVICEe:s {{ ?a ?b ?c }} }}"}, 403),
+        (
+            {
+                "query": f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS "
+                f"{{ ?s ?p 1.5SERVICE <{here}/s> {{ ?a ?b ?c }} }} }}"
+            },
+            403,
+        ),
         ({"query": f"LOAD <{here}/data.ttl>"}, 403),
         ({"query": f"LOAD SILENT <{here}/data.ttl> INTO GRAPH <{here}/g>"}, 403),
         ({"update": f"LOAD <{here}/data.ttl>"}, 403),
@@ -103,6 +126,29 @@ def test_no_query_reaches_the_network_from_a_live_server(app, listener):
             except urllib.error.HTTPError as error:
                 got = error.code
             assert got == status, params
+    assert_untouched(listener)
+
+
+def test_the_evaluation_process_has_left_the_network(app, client):
+    """Oxigraph's SERVICE client connects from Rust, past the audit hook: the process that
+    evaluates has a network namespace of its own, with no way out."""
+    from netgraph.web.evaluator import EXTENSION
+
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    evaluator = app.extensions[EXTENSION].process
+    namespace = Path(f"/proc/{evaluator.pid}/ns/net").readlink()
+    assert namespace != Path("/proc/self/ns/net").readlink()
+
+
+def test_a_service_the_checks_missed_still_reaches_nothing(make_app, monkeypatch, listener):
+    """Defence in depth: with the query checks blinded, SERVICE fails inside the process."""
+    monkeypatch.setattr(engines, "_SERVICE", re.compile("(?!)"))  # matches nowhere
+    client = make_app(NETGRAPH_CACHE_BYTES=0).test_client()
+    here = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    query = f"SELECT * WHERE {{ SERVICE <{here}/sparql> {{ ?s ?p ?o }} }}"
+    answer = client.get("/sparql", query_string={"query": query})
+    assert answer.status_code == 400
+    assert answer.text.startswith("the query could not be evaluated: ")
     assert_untouched(listener)
 
 
@@ -158,3 +204,84 @@ def test_the_guard_refuses_connections_and_name_lookups(listener):
     assert_untouched(listener)
     # outside the block (and in other threads) the test process connects as usual
     socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+# --- The SERVICE check against Oxigraph's own parser ----------------------------------------
+
+
+class CountingListener:
+    """Accepts and at once closes every connection on a loopback port, and counts them
+    (closing makes Oxigraph's SERVICE call fail at once instead of waiting for an answer)."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def counting_listener() -> Iterator[CountingListener]:
+    listener = CountingListener()
+    yield listener
+    listener.close()
+
+
+_TERMS = ["30", "1.5", "1e1", "true", "ex:o", '"s"', "<http://example.org/o>"]
+# Whatever may stand right before or after the keyword, unspaced; the store below holds
+# a triple whose object each of the terms matches, so that Oxigraph reaches the SERVICE.
+_BEFORE = st.lists(
+    st.sampled_from([*_TERMS, *"?:.;,-ax_é }{", "?o", "$o", "_:b", "UNDEF", "()"]),
+    max_size=5,
+).map("".join)
+_AFTER = st.sampled_from([" <{url}/s>", "<{url}/s>", ":s", "e:s", " SILENT <{url}/s>", "e:"])
+
+
+# make fuzz (NETGRAPH_FUZZ=long) tries many more, and new ones each run
+LONG = os.environ.get("NETGRAPH_FUZZ") == "long"
+
+
+@settings(max_examples=20_000 if LONG else 300, deadline=None, derandomize=not LONG, database=None)
+@given(before=_BEFORE, keyword=st.sampled_from(["SERVICE", "service", "Service"]), after=_AFTER)
+def test_what_the_service_check_lets_through_never_calls_a_service(
+    counting_listener, before, keyword, after
+):
+    """Oxigraph, in this process, is the judge: a query the check passes makes no call."""
+    import pyoxigraph as ox
+
+    url = counting_listener.url
+    store = ox.Store()
+    subject, predicate = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    for term in _TERMS:
+        for solution in ox.Store().query(
+            f"PREFIX ex: <http://example.org/> SELECT ({term} AS ?t) {{}}"
+        ):
+            store.add(ox.Quad(subject, predicate, solution["t"]))
+    query = (
+        f"PREFIX ex: <http://example.org/> PREFIX : <{url}/> PREFIX e: <{url}/> "
+        f"SELECT * WHERE {{ ?s ?p {before}{keyword}{after.format(url=url)} {{ ?a ?b ?c }} }}"
+    )
+    if engines.uses_service(query):
+        return
+    before_count = counting_listener.connections
+    with contextlib.suppress(SyntaxError, OSError):  # refused, or the call itself failed
+        list(store.query(query))
+    time.sleep(0.01)
+    assert counting_listener.connections == before_count, query

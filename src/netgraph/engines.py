@@ -82,19 +82,52 @@ _HIDING = re.compile(
 )
 _ANY_ESCAPE = re.compile(r"\\.", re.DOTALL)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# A keyword is not part of a prefixed name, a variable or a longer word.
-_NOT_BEFORE, _NOT_AFTER = r"[\w:?$]", r"[\w:-]"
+# Oxigraph's parser needs no space between tokens: ``30SERVICE``, ``?o.SERVICE`` and
+# ``SERVICE:x`` all call a service. So a word is taken for the keyword unless it lies
+# inside a variable's name or a prefixed name (or blank node label) begun before it,
+# which the parser reads to their end. A run is a stretch of the characters those
+# tokens and numbers are made of; a token only starts at its beginning.
+_RUN_CHAR = re.compile(r"[\w.\-:%\\?$\u00b7\u0300-\u036f\u203f\u2040]")
+_RUN = re.compile(rf"{_RUN_CHAR.pattern}*")
+_VARIABLE = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]*")
+_NAME_HEAD = re.compile(r"(?:[^\W\d_][\w.\-\u00b7]*)?:|_:")
+_VARIABLE_SIGN = re.compile(r"[?$]")
+_BOOLEAN = re.compile("true|false", re.IGNORECASE)
+_SERVICE = re.compile("SERVICE", re.IGNORECASE)
+# FROM and the query forms are not looked for where a name goes on after them
+# (``fromage:p``): they decide only the default graph and DESCRIBE, never a request.
+_FROM = re.compile(r"FROM(?![\w:-])", re.IGNORECASE)
+_FORM = re.compile(rf"({'|'.join(_FORMS)})(?![\w:-])", re.IGNORECASE)
 
 
-def _keyword(word: str) -> re.Pattern:
-    # The test of what comes before is made after the word: a pattern that starts with
-    # the word is searched several times faster (every query is searched twice).
-    return re.compile(rf"{word}(?<!{_NOT_BEFORE}.{{{len(word)}}})(?!{_NOT_AFTER})", re.IGNORECASE)
+def _first_keyword(bare: str, pattern: re.Pattern) -> re.Match | None:
+    """``pattern``'s first match in ``bare`` that the parser may read as a keyword."""
+    run_end = named_to = -1
+    for match in pattern.finditer(bare):
+        start = match.start()
+        if start >= run_end:  # each run is measured once, however many matches it holds
+            run_start = start
+            while run_start and _RUN_CHAR.match(bare, run_start - 1):
+                run_start -= 1
+            run_end = _RUN.match(bare, start).end()
+            named_to = _name_end(bare, run_start, run_end)
+        if start == run_start or match.end() > named_to:
+            return match
+    return None
 
 
-_SERVICE = _keyword("SERVICE")
-_FROM = _keyword("FROM")
-_FORM = re.compile(rf"(?<!{_NOT_BEFORE})({'|'.join(_FORMS)})(?!{_NOT_AFTER})", re.IGNORECASE)
+def _name_end(bare: str, run_start: int, run_end: int) -> int:
+    """Where the variable or prefixed name that opens the run ends; -1 if none does."""
+    variable = _VARIABLE.match(bare, run_start, run_end)
+    if variable:
+        return variable.end()
+    head = _NAME_HEAD.match(bare, run_start, run_end)
+    if not head or _BOOLEAN.match(bare, run_start):  # ``trueSERVICE:x``: true, then SERVICE
+        return -1
+    other = _VARIABLE_SIGN.search(bare, head.end(), run_end)  # a variable starts there
+    return other.start() if other else run_end
+
+
 _OPENING = re.compile(r"[{(\[]|[})\]]")
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 MAX_NESTING = 256
@@ -155,7 +188,7 @@ class _Keywords:
         """``pattern``'s first match in the bare text; ``word`` is what it looks for."""
         if self._lowered is not None and word not in self._lowered:
             return None
-        return pattern.search(self.bare)
+        return _first_keyword(self.bare, pattern)
 
 
 def uses_service(text: str) -> bool:

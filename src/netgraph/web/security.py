@@ -15,11 +15,16 @@ connection, resolving a host name or building a ``urllib`` request raises
 :class:`PermissionError`. The service loads its RDF files under it (so a
 JSON-LD ``@context`` or an ``owl:imports`` is never fetched) and the evaluation
 process runs under it for its whole life. It is a Python audit hook
-(:func:`sys.addaudithook`), so it catches rdflib, urllib and raw sockets alike.
+(:func:`sys.addaudithook`), so it catches rdflib, urllib and raw sockets alike;
+the evaluation process also leaves the host's network (a network namespace of
+its own), since Oxigraph connects from Rust, where no audit hook reaches.
 The one exception is the remote SPARQL store of ``netgraph serve --store``, whose
 host and port :func:`allow` lets through.
 """
 
+import ctypes
+import logging
+import os
 import socket
 import sys
 import threading
@@ -27,6 +32,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Response
+
+log = logging.getLogger(__name__)
 
 HTML_HEADERS = {
     "Content-Security-Policy": (
@@ -117,6 +124,32 @@ def no_network() -> Iterator[None]:
 
 
 def forbid_network() -> None:
-    """Refuse every outbound connection in this process from now on (the evaluation process)."""
+    """Refuse every outbound connection in this process from now on (the evaluation process).
+
+    The audit hook sees only what Python does, and Oxigraph's SERVICE client connects
+    from Rust. So where no remote store is allowed, the process also leaves the host's
+    network for a network namespace of its own, which has only a loopback interface
+    that is down: whatever the query checks miss, a connection fails there. Call it
+    while the process has a single thread (an unprivileged user namespace needs that).
+    """
     _install()
     _process["everywhere"] = True
+    if not _allowed:
+        _leave_network()
+
+
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _leave_network() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    # As root a network namespace alone; otherwise inside a user namespace, where the
+    # kernel allows those unprivileged (Debian does).
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return
+    log.warning(
+        "the evaluation process could not leave the network (unshare: %s); "
+        "only the query checks keep SERVICE from connecting",
+        os.strerror(ctypes.get_errno()),
+    )
