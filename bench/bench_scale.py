@@ -69,6 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_endpoint import ACCEPT, HOST, PROLOGUE, free_port, percentile
 from netgraph.named_queries import NamedQuery, named_queries
 from netgraph.project import Project
+from process_tree import PeakSampler, tree_memory_kib  # noqa: F401 (tests read it here)
 from synthetic import generate
 
 BIN = Path(sys.executable).parent
@@ -93,52 +94,6 @@ PATHS = {"netgraph": "/sparql", "oxigraph": "/sparql", "rdflib-endpoint": "/"}
 
 
 # --- processes and memory ----------------------------------------------------
-
-
-def tree_memory_kib(pid: int) -> tuple[int, int]:
-    """RSS and PSS of ``pid`` and all its descendants, in KiB (0 once gone)."""
-    rss, pss, stack, seen = 0, 0, [pid], set()
-    while stack and len(seen) < 1000:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            fields = dict(
-                line.split(":", 1)
-                for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]
-            )
-            rss += int(fields["Rss"].split()[0])
-            pss += int(fields["Pss"].split()[0])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, ValueError, KeyError):
-            continue
-    return rss, pss
-
-
-class PeakSampler(threading.Thread):
-    """The peak RSS and peak PSS of a process tree, sampled every 0.1 s until stopped."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.peak_kib = pid, (0, 0)
-        self._stop_event = threading.Event()
-
-    def sample(self) -> None:
-        now = tree_memory_kib(self.pid)
-        self.peak_kib = (max(self.peak_kib[0], now[0]), max(self.peak_kib[1], now[1]))
-
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            self.sample()
-            self._stop_event.wait(0.1)
-
-    def stop(self) -> tuple[int, int]:
-        self.sample()
-        self._stop_event.set()
-        self.join(timeout=5)
-        return self.peak_kib
 
 
 def timed_run(command: list[str], budget: float, ok: set[int]) -> tuple[float | None, int, str]:
