@@ -343,7 +343,9 @@ def test_a_failure_in_evaluation_is_a_400_and_the_slot_serves_on(make_app, monke
     client = app.test_client()
     response = sparql(client, ORDINARY + " # fail here")
     assert response.status_code == 400
-    assert response.data == b"the query could not be evaluated: an unforeseen failure\n"
+    assert response.data == (
+        b"the query could not be evaluated: this endpoint failed on it (the failure is logged)\n"
+    )
     assert_still_answers(client)
     assert app.extensions[EXTENSION].replaced == 0
 

@@ -3,9 +3,14 @@ nothing about the implementation."""
 
 import urllib.request
 
+import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from netgraph.engines import OxigraphEngine
+from netgraph.sparql_protocol import Operation
+from netgraph.web import engine as rdflib_engine
+from netgraph.web.engine import QueryEngine
 from netgraph.web.server import running_server
 
 SCRIPT = "<script>alert('label')</script>"
@@ -75,3 +80,48 @@ def test_the_server_header_names_no_version(app):
         response.close()
     assert response.headers["Server"] == "netgraph"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+class FailingStore:
+    """A store whose every query fails as pyoxigraph's do: the message is Oxigraph's text."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def query(self, *args, **kwargs):
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            OSError("IO error: /work/dist/oxigraph/000012.sst: No such file or directory"),
+            "the query could not be evaluated: the store could not be read",
+        ),
+        (
+            ValueError(
+                "The SPARQL dataset returned the default graph even if a named graph\nis expected"
+            ),
+            "the query could not be evaluated: The SPARQL dataset returned the default graph "
+            "even if a named graph is expected",
+        ),
+    ],
+    ids=["store", "evaluation"],
+)
+def test_oxigraph_failures_keep_its_words_but_not_the_machine_s(served_dataset, error, message):
+    engine = OxigraphEngine(served_dataset, store=FailingStore(error))
+    reply = engine.answer(Operation("SELECT * WHERE { ?s ?p ?o }"), None, "http://localhost/sparql")
+    assert (reply.status, reply.body.decode()) == (400, f"{message}\n")
+
+
+def test_a_python_failure_in_rdflib_s_parser_is_not_shown(served_dataset, monkeypatch):
+    def failing(*args, **kwargs):
+        raise TypeError("<rdflib.plugins.sparql.parserutils.CompValue object at 0x7f00>")
+
+    monkeypatch.setattr(rdflib_engine, "prepareQuery", failing)
+    reply = QueryEngine(served_dataset).answer(Operation("ASK {}"), None, "http://localhost/")
+    assert (reply.status, reply.body) == (
+        400,
+        b"malformed query: the rdflib engine could not read it\n",
+    )

@@ -39,6 +39,7 @@ The union default graph, ``default-graph-uri`` and ``named-graph-uri`` map to
 ``use_default_graph_as_union``, ``default_graph`` and ``named_graphs``.
 """
 
+import logging
 import os
 import re
 import threading
@@ -62,6 +63,8 @@ from netgraph.namespaces import BASE_IRI, PREFIXES
 from netgraph.sparql_protocol import ProtocolError
 from netgraph.web.engine import Outcome, QueryEngine, _is_update
 from netgraph.web.results import Row
+
+log = logging.getLogger(__name__)
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
@@ -639,8 +642,19 @@ def _options(
     return options
 
 
+TRIPLE_TERMS = "answers with RDF 1.2 triple terms cannot be written"
+"""Oxigraph evaluates triple terms (``<<( s p o )>>``), but no writer here has a way to
+write one, nor does rdflib, which the page and graph answers go through."""
+
+
 def _not_evaluated(error: Exception) -> ProtocolError:
-    return ProtocolError(400, f"the query could not be evaluated: {type(error).__name__}: {error}")
+    """Oxigraph's own message, which says what in the query failed; but a failure to read the
+    store (an OSError, as pyoxigraph documents it) is the machine's, not the query's, and its
+    message may name the store's files: that one goes to the log only."""
+    if isinstance(error, OSError):
+        log.warning("reading the store failed: %s", error)
+        return ProtocolError(400, "the query could not be evaluated: the store could not be read")
+    return ProtocolError(400, f"the query could not be evaluated: {_one_line(str(error))}")
 
 
 class OxigraphOutcome(Outcome):
@@ -661,18 +675,22 @@ def to_outcome(form: str, result, most: int) -> Outcome:
         outcome.variables = [Variable(variable.value) for variable in result.variables]
         outcome.solutions = [tuple(solution) for solution in islice(result, most)]
         for row in outcome.solutions:
-            if not _WRITABLE.issuperset(map(type, row)):
-                raise ValueError(f"unsupported term in {row!r}")  # RDF 1.2 triple terms
+            _check_writable(row)
     elif isinstance(result, ox.QueryBoolean):
         outcome.boolean = bool(result)
     else:
         graph = Graph(bind_namespaces="none")
         for triple in islice(result, most):
-            graph.add(
-                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-            )
+            terms = (triple.subject, triple.predicate, triple.object)
+            _check_writable(terms)
+            graph.add(tuple(map(to_rdflib, terms)))
         outcome.graph = graph
     return outcome
+
+
+def _check_writable(terms: Sequence) -> None:
+    if not _WRITABLE.issuperset(map(type, terms)):
+        raise ProtocolError(400, TRIPLE_TERMS)
 
 
 def _position(message: str, text: str) -> str:

@@ -289,12 +289,13 @@ class QueryEngine:
             ) from None
         except MemoryError:
             raise  # the evaluation process answers 503 and starts afresh
-        except Exception as error:
-            # Parsing succeeded, so what fails now is the query meeting the data
-            # (rdflib raises plain exceptions for e.g. GRAPH over a single graph).
+        except Exception:
+            # Parsing succeeded, so what fails now is the query meeting the data. rdflib's
+            # exceptions are Python's (KeyError, TypeError …), their text no message for
+            # a client: that goes to the log.
             log.info("query evaluation failed", exc_info=True)
             raise ProtocolError(
-                400, f"the query could not be evaluated: {type(error).__name__}: {error}"
+                400, "the query could not be evaluated: the rdflib engine failed on it"
             ) from None
         return self._finished(outcome, started)
 
@@ -331,7 +332,14 @@ def _parse(text: str, base: str) -> Query:
         ) from None
     except RecursionError:
         raise ProtocolError(400, "malformed query: nested too deeply") from None
-    except Exception as error:  # rdflib reports e.g. an unknown prefix as a bare Exception
+    except Exception as error:
+        # rdflib reports e.g. an unknown prefix as a bare Exception with a message for people;
+        # any other kind is Python's, its text no message for a client
+        if type(error) is not Exception:
+            log.info("parsing failed", exc_info=True)
+            raise ProtocolError(
+                400, "malformed query: the rdflib engine could not read it"
+            ) from None
         raise ProtocolError(400, f"malformed query: {error}") from None
     if _uses_service(query.algebra):
         raise ProtocolError(

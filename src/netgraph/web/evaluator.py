@@ -305,9 +305,12 @@ def _result_of(engine: QueryEngine, job: tuple):
         return _run_job(engine, job)
     except MemoryError:
         return (_LAST,)  # the heap may be in pieces: the server starts afresh
-    except Exception as error:  # a bug must not end the slot silently
+    except Exception:  # a bug must not end the slot silently; its details go to the log only
         log.exception("evaluation failed")
-        return error_reply(ProtocolError(400, f"the query could not be evaluated: {error}"))
+        return error_reply(ProtocolError(400, UNFORESEEN))
+
+
+UNFORESEEN = "the query could not be evaluated: this endpoint failed on it (the failure is logged)"
 
 
 def _memory_message(memory_mb: int) -> str:
