@@ -43,7 +43,7 @@ def run_cli(cli_runner: CliRunner):
     """Invoke ``netgraph ARGS…`` in-process; stdout and stderr stay separate."""
 
     def run(*args) -> Result:
-        return cli_runner.invoke(main, [str(arg) for arg in args])
+        return cli_runner.invoke(main, [str(arg) for arg in args], prog_name="netgraph")
 
     return run
 

@@ -212,8 +212,7 @@ BAD_INPUT = {
     "broken-turtle": (_break_turtle, "error: data/places.ttl:1:14: objectList expected\n"),
     "unknown-option": (
         _unknown_option,
-        "Usage: netgraph build [OPTIONS]\nTry 'netgraph build --help' for help.\n\n"
-        "Error: No such option '--colour'. Did you mean '--out'?\n",
+        "error: No such option '--colour'. Did you mean '--out'? (see 'netgraph build --help')\n",
     ),
     "missing-data-folder": (_remove_data_folder, "error: data: folder not found\n"),
     "shapes-not-shacl": (

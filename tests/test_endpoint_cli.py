@@ -51,7 +51,9 @@ def taken_port():
 def test_bad_options_are_usage_errors(run_cli, args):
     result = run_cli(*args)
     assert result.exit_code == 2
-    assert "Error:" in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert result.stderr.endswith("(see 'netgraph serve --help')\n")
+    assert result.stderr.count("\n") == 1
 
 
 def test_a_port_in_use_is_one_error_line_and_exit_2(run_cli, rdf_files, taken_port):
