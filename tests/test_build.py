@@ -450,3 +450,21 @@ def test_trig_orders_graphs_by_name_with_rdflib_and_project_prefixes():
         '<http://example.org/g/b> {\n    city:x foaf:name "X" .\n}\n\n'
     )
     assert "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n" in trig.decode()
+
+
+def _times(folder: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_mtime_ns for path in folder.iterdir() if path.is_file()}
+
+
+def test_an_unchanged_rebuild_keeps_the_files_times(fixture_root: Path, tmp_path: Path):
+    """Last-Modified of the dumps is their time: it moves only when their bytes do."""
+    out = tmp_path / "dist"
+    assert run_build(Project(fixture_root), out, store=False).files
+    for path in out.iterdir():
+        os.utime(path, ns=(10**18, 10**18))  # 2001: far from now, whatever the clock
+    assert run_build(Project(fixture_root), out, store=False).files
+    assert set(_times(out).values()) == {10**18}
+    # with other checksums (other content) the files are new files, with new times
+    (out / "SHA256SUMS").write_text("0" * 64 + "  data.ttl\n")
+    assert run_build(Project(fixture_root), out, store=False).files
+    assert 10**18 not in _times(out).values()

@@ -6,6 +6,7 @@ replaces the output folder in one step, so the previous release survives any
 failure, including a kill.
 """
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -116,6 +117,7 @@ def run_build(
         replaced_atomically(out_dir) as staging,
     ):
         written = write_outputs(named, staging)
+        _keep_times_if_unchanged(out_dir, staging)
         if store:
             _write_store_apart(staging / "netgraph.trig", staging / STORE_DIR)
             written += [f"{STORE_DIR}/", STATISTICS_FILE, HASH_IRIS_FILE]
@@ -173,6 +175,24 @@ def _render(canonical: dict[str, Graph], folder: Path, name: str) -> list[tuple[
     packed = folder / f"{name}{GZIP_SUFFIX}"
     write_gzip(path, packed)
     return [(written.name, file_sha256(written)) for written in (path, packed)]
+
+
+def _keep_times_if_unchanged(previous: Path, staging: Path) -> None:
+    """Give the files their previous times when the checksums say nothing changed.
+
+    The dumps' Last-Modified is the build's time; kept, a client asking
+    If-Modified-Since after an unchanged rebuild gets 304, as one asking
+    If-None-Match already does.
+    """
+    old_sums = previous / CHECKSUMS
+    new_sums = staging / CHECKSUMS
+    if not old_sums.is_file() or old_sums.read_bytes() != new_sums.read_bytes():
+        return
+    names = [line.split("  ", 1)[1] for line in new_sums.read_text().splitlines()]
+    for name in [*names, CHECKSUMS]:
+        with contextlib.suppress(FileNotFoundError):  # a previous build someone edited
+            before = (previous / name).stat()
+            os.utime(staging / name, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def file_sha256(path: Path) -> str:
