@@ -2,6 +2,7 @@
 answering an ordinary query within a second right after (docs/limits.md)."""
 
 import html
+import io
 import json
 import os
 import threading
@@ -13,7 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from rdflib import Dataset
+from rdflib.query import Result
 
+from netgraph import limits
 from netgraph.web.evaluator import EXTENSION
 from netgraph.web.server import running_server
 
@@ -164,18 +168,59 @@ def test_rows_beyond_the_limit_are_cut_and_marked(make_app):
     assert_still_answers(client)
 
 
-def test_answers_beyond_the_byte_limit_are_cut_and_marked(make_app):
-    client = make_app(NETGRAPH_MAX_BYTES=4000).test_client()
-    for fmt in ("json", "xml", "csv", "tsv"):
-        response = sparql(client, "SELECT * WHERE { ?s ?p ?o } LIMIT 500", format=fmt)
-        assert response.status_code == 200
-        assert response.headers["X-Netgraph-Truncated"] == "bytes=4000"
-        assert 0 < len(response.data) <= 4000
-    document = json.loads(sparql(client, "SELECT * WHERE { ?s ?p ?o }").data)  # still valid
-    assert 0 < len(document["results"]["bindings"]) < 100
-    graph = sparql(client, "CONSTRUCT WHERE { ?s ?p ?o }", format="turtle")
-    assert graph.headers["X-Netgraph-Truncated"] == "bytes=4000"
-    assert len(graph.data) <= 4000
+def _rows(body: bytes, fmt: str) -> int:
+    """How many rows or triples a whole document in ``fmt`` holds (a cut one must parse)."""
+    if fmt in ("json", "xml", "csv", "tsv"):
+        source = io.StringIO(body.decode()) if fmt == "tsv" else io.BytesIO(body)
+        return len(Result.parse(source, format=fmt))
+    syntax = {"jsonld": "json-ld", "rdfxml": "xml"}.get(fmt, fmt)
+    return len(Dataset().parse(data=body, format=syntax))
+
+
+@pytest.mark.parametrize(
+    ("query", "formats"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", ("json", "xml", "csv", "tsv")),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", ("turtle", "nt", "jsonld", "rdfxml", "nquads", "trig")),
+    ],
+    ids=["select", "construct"],
+)
+def test_answers_beyond_the_byte_limit_are_cut_and_marked_in_every_format(make_app, query, formats):
+    """At the least byte limit, too: what a format writes around the rows counts as well."""
+    client = make_app(NETGRAPH_MAX_BYTES=limits.MIN_BYTES, NETGRAPH_CACHE_BYTES=0).test_client()
+    for fmt in formats:
+        response = sparql(client, query, format=fmt)
+        assert response.status_code == 200, (fmt, response.data)
+        assert response.headers["X-Netgraph-Truncated"] == f"bytes={limits.MIN_BYTES}", fmt
+        assert len(response.data) <= limits.MIN_BYTES, fmt
+        assert 0 < _rows(response.data, fmt) < 100, fmt
+    ask = sparql(client, "ASK { ?s ?p ?o }", format="xml")
+    assert (ask.status_code, ask.headers.get("X-Netgraph-Truncated")) == (200, None)
+    assert_still_answers(client)
+
+
+LONG_HEAD = "SELECT " + " ".join(f"?{'v' * 60}{n}" for n in range(80)) + " WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize(
+    ("limit", "query", "fmt"),
+    [
+        (limits.MIN_BYTES, LONG_HEAD, "json"),  # the variables alone are over 4096 bytes
+        (1024, "CONSTRUCT WHERE { ?s ?p ?o }", "jsonld"),  # its context alone, below the least
+    ],
+    ids=["variables", "context"],
+)
+def test_an_answer_that_does_not_fit_even_without_rows_is_refused(make_app, limit, query, fmt):
+    """Never sent whole and marked cut while it is over the limit."""
+    client = make_app(NETGRAPH_MAX_BYTES=limit).test_client()
+    response = sparql(client, query, format=fmt)
+    assert response.status_code == 400
+    assert (
+        response.data
+        == (
+            f"the answer does not fit this endpoint's limit of {limit} bytes even with no rows\n"
+        ).encode()
+    )
     assert_still_answers(client)
 
 

@@ -77,3 +77,10 @@ def test_serve_options_set_the_limits(tmp_path: Path):
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
     assert process.returncode == 0
+
+
+def test_a_byte_limit_below_the_least_is_a_usage_error(run_cli):
+    # --load without files: were the limit let through, this would end too, not serve
+    result = run_cli("serve", "--max-bytes", "1024", "--load")
+    assert result.exit_code == 2
+    assert "Invalid value for '--max-bytes': 1024 is not in the range x>=4096." in result.stderr

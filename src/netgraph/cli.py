@@ -319,7 +319,7 @@ def publish_command(
 )
 @click.option(
     "--max-bytes",
-    type=click.IntRange(min=1024),
+    type=click.IntRange(min=limits.MIN_BYTES),
     default=limits.MAX_BYTES,
     show_default=True,
     help="Bytes in an answer; more are cut, and marked.",

@@ -11,6 +11,10 @@ QUEUE_TIMEOUT_SECONDS = 10.0
 WORKER_MEMORY_MB = 1024
 MAX_ROWS = 10_000
 MAX_BYTES = 16 * 1024 * 1024
+MIN_BYTES = 4096
+"""The least byte limit: what every format writes around the rows fits in it with room for
+some (the largest, JSON-LD's context of the project prefixes, is 1.6 kB), so that a cut
+answer shows something. An answer that does not fit even with no rows is refused."""
 MAX_QUERY_LENGTH = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 MAX_INCOMING = 500

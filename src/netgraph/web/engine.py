@@ -21,7 +21,7 @@ parse as one.
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import islice
 
@@ -127,6 +127,12 @@ class Outcome:
             return 1
         return len(self.graph)
 
+    def emptied(self) -> "Outcome":
+        """The same answer with no rows or triples: what the format writes around them."""
+        return replace(
+            self, solutions=[], graph=None if self.graph is None else Graph(bind_namespaces="none")
+        )
+
     def cut(self, size: int) -> None:
         """Keep the first ``size`` rows or triples."""
         if self.form == "SELECT":
@@ -203,22 +209,29 @@ class QueryEngine:
         return Reply(200, offer.media_type, body, headers)
 
     def _write(self, outcome: Outcome, offer: MediaFormat) -> bytes:
-        """The answer as bytes, cut to fewer rows (and marked so) while over the byte limit."""
-        for _ in range(8):
-            try:
-                body = outcome.write(offer)
-            except Unrepresentable as error:
-                raise ProtocolError(
-                    406, f"the answer cannot be written as {offer.media_type}: {error}"
-                ) from None
-            size = outcome.size
-            if len(body) <= self.max_bytes or outcome.form == "ASK" or size == 0:
-                return body
-            outcome.cut(int(size * self.max_bytes / len(body) * 0.9))
-            outcome.truncated = f"bytes={self.max_bytes}"
-        raise ProtocolError(
-            400, f"the answer does not fit this endpoint's limit of {self.max_bytes} bytes"
-        )
+        """The answer as bytes, cut to fewer rows (and marked so) while over the byte limit.
+
+        A cut answer is never over the limit: what the format writes around the rows (a
+        JSON-LD context, a long list of variables) counts too, and an answer that does not
+        fit even with no rows is refused rather than sent whole.
+        """
+        body = _written(outcome, offer)
+        if len(body) <= self.max_bytes:
+            return body
+        empty = len(_written(outcome.emptied(), offer))
+        if empty > self.max_bytes:
+            raise ProtocolError(
+                400,
+                f"the answer does not fit this endpoint's limit of {self.max_bytes} bytes "
+                "even with no rows",
+            )
+        outcome.truncated = f"bytes={self.max_bytes}"
+        while len(body) > self.max_bytes:
+            # the rows seen so far as a measure of the rest; at least a tenth fewer each time
+            share = (self.max_bytes - empty) / (len(body) - empty)
+            outcome.cut(int(outcome.size * share * 0.9))
+            body = _written(outcome, offer)
+        return body
 
     # -- the steps, also used by the query page ---------------------------------
 
@@ -316,6 +329,15 @@ class QueryEngine:
             if label is not None:
                 found[iri] = label
         return found
+
+
+def _written(outcome: Outcome, offer: MediaFormat) -> bytes:
+    try:
+        return outcome.write(offer)
+    except Unrepresentable as error:
+        raise ProtocolError(
+            406, f"the answer cannot be written as {offer.media_type}: {error}"
+        ) from None
 
 
 def _parse(text: str, base: str) -> Query:
