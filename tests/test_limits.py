@@ -239,6 +239,41 @@ def test_the_query_page_shows_that_an_answer_was_cut(make_app):
     assert b'id="truncated"' not in whole.data
 
 
+def _table_rows(page: bytes) -> bytes:
+    return page[page.index(b"<tbody>") + len(b"<tbody>") : page.index(b"</tbody>")].strip()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"],
+    ids=["select", "graph"],
+)
+def test_the_query_page_cuts_its_table_at_the_byte_limit(make_app, query):
+    """The rows as sent, in HTML, are within the limit; the rest of the page is not counted."""
+    client = make_app(NETGRAPH_MAX_BYTES=limits.MIN_BYTES).test_client()
+    response = client.get("/", query_string={"query": query})
+    assert response.status_code == 200
+    assert response.headers["X-Netgraph-Truncated"] == "bytes=4096"
+    assert "cut at this endpoint's limit (bytes=4096)" in html.unescape(response.data.decode())
+    rows = _table_rows(response.data)
+    assert 0 < len(rows.strip()) <= limits.MIN_BYTES
+    assert rows.count(b"<tr>") == rows.count(b"</tr>") > 1  # whole rows, as many as fit
+    whole = client.get("/", query_string={"query": query + " LIMIT 1"})
+    assert b'id="truncated"' not in whole.data
+    assert "X-Netgraph-Truncated" not in whole.headers
+
+
+def test_rows_the_page_cannot_show_stay_in_the_evaluation_process(make_app):
+    """Their text alone is over the limit (their HTML is longer still): they are not sent."""
+    app = make_app(NETGRAPH_MAX_BYTES=limits.MIN_BYTES)
+    query = "SELECT * WHERE { ?s ?p ?o }"
+    answer = app.extensions[EXTENSION].page(query, "http://localhost/sparql", "en")
+    assert answer.truncated == "bytes=4096"
+    text = sum(len(str(term).encode()) for row in answer.rows for term in row)
+    assert 0 < text <= limits.MIN_BYTES
+    assert len(answer.labels) <= 3 * len(answer.rows)
+
+
 def test_a_query_over_the_length_limit_is_413(make_app):
     client = make_app(NETGRAPH_MAX_QUERY_LENGTH=100).test_client()
     query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 100

@@ -20,10 +20,11 @@ parse as one.
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import islice
+from typing import TypeVar
 
 import rdflib.plugins.sparql
 from pyparsing import ParseBaseException
@@ -53,6 +54,7 @@ from netgraph.sparql_protocol import (
 from netgraph.web.results import Row, Unrepresentable, write_ask, write_graph, write_select
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TRUNCATED = "X-Netgraph-Truncated"
 """Set on an answer that was cut at a limit: ``rows=N`` (N rows or triples kept, the row
@@ -225,7 +227,7 @@ class QueryEngine:
                 f"the answer does not fit this endpoint's limit of {self.max_bytes} bytes "
                 "even with no rows",
             )
-        outcome.truncated = f"bytes={self.max_bytes}"
+        outcome.truncated = bytes_cut(self.max_bytes)
         while len(body) > self.max_bytes:
             # the rows seen so far as a measure of the rest; at least a tenth fewer each time
             share = (self.max_bytes - empty) / (len(body) - empty)
@@ -329,6 +331,25 @@ class QueryEngine:
             if label is not None:
                 found[iri] = label
         return found
+
+
+def bytes_cut(limit: int) -> str:
+    """The ``X-Netgraph-Truncated`` of an answer cut to fit ``limit`` bytes."""
+    return f"bytes={limit}"
+
+
+def leading_within(
+    items: Iterable[T], size: Callable[[T], int], limit: int
+) -> tuple[list[T], bool]:
+    """The first ``items`` whose sizes add up to ``limit`` at most, and whether any were left
+    out; the items are taken one at a time, none past the first that does not fit."""
+    kept, total = [], 0
+    for item in items:
+        total += size(item)
+        if total > limit:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
 def _written(outcome: Outcome, offer: MediaFormat) -> bytes:

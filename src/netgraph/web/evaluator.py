@@ -60,7 +60,7 @@ from netgraph import limits
 from netgraph.memory import return_free_memory
 from netgraph.sparql_protocol import Operation, ProtocolError
 from netgraph.web import security
-from netgraph.web.engine import QueryEngine, Reply, error_reply
+from netgraph.web.engine import QueryEngine, Reply, bytes_cut, error_reply, leading_within
 from netgraph.web.results import in_fixed_order
 
 log = logging.getLogger(__name__)
@@ -139,16 +139,24 @@ def _run_job(engine: QueryEngine, job: tuple):
         rows = outcome.rows if outcome.form == "SELECT" else []
         if outcome.form in ("CONSTRUCT", "DESCRIBE"):
             rows = in_fixed_order(outcome.graph)
+        # The page cuts its table at the byte limit (netgraph.web.query_page); a row's text
+        # is less than its HTML, so the rows cut here are ones the page would cut too, and
+        # they never leave this process.
+        rows, cut = leading_within(rows, _text_bytes, engine.max_bytes)
         iris = [term for row in rows for term in row if isinstance(term, URIRef)]
         return PageAnswer(
             outcome.form,
             [str(variable) for variable in outcome.variables],
             [tuple(row) for row in rows],
             outcome.boolean,
-            outcome.truncated,
+            bytes_cut(engine.max_bytes) if cut else outcome.truncated,
             engine.labels(iris, lang),
         )
     raise ValueError(f"unknown job {kind!r}")
+
+
+def _text_bytes(row: tuple) -> int:
+    return sum(len(str(term).encode()) for term in row if term is not None)
 
 
 # --- The evaluation process ----------------------------------------------------------------
@@ -172,7 +180,7 @@ class _Slot:
                 raise TimeoutError
             self.slowed = True
             with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self.thread_id, SLOW_NICENESS)
+                os.sched_setscheduler(self.thread_id, os.SCHED_IDLE, os.sched_param(0))
             if not self.connection.poll(timeout - SLOW):
                 raise TimeoutError
         return self.connection.recv()
@@ -187,7 +195,7 @@ class _Slot:
         """Back to the normal priority; where this process may not, a fresh thread."""
         self.slowed = False
         try:
-            os.setpriority(os.PRIO_PROCESS, self.thread_id, os.getpriority(os.PRIO_PROCESS, 0))
+            os.sched_setscheduler(self.thread_id, os.SCHED_OTHER, os.sched_param(0))
         except OSError:
             self.thread_id = None
             with contextlib.suppress(OSError):  # else the process has gone: no thread to retire

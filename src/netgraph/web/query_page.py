@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from time import perf_counter
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, get_template_attribute, render_template, request, url_for
+from markupsafe import Markup
 from rdflib import BNode, URIRef
 from rdflib.namespace import SKOS, XSD
 
@@ -38,7 +39,7 @@ from netgraph.sparql_protocol import (
     ProtocolError,
     negotiate,
 )
-from netgraph.web.engine import TRUNCATED
+from netgraph.web.engine import TRUNCATED, bytes_cut, leading_within
 from netgraph.web.evaluator import PageAnswer, current_pool
 from netgraph.web.linked_data import LANGUAGES, page_language, resource_link
 from netgraph.web.sparql import see_other
@@ -131,7 +132,8 @@ class Cell:
 class Table:
     form: str
     columns: list[str]
-    rows: list[list[Cell]]
+    rows: list[Markup]
+    """Each row rendered (``query_row.html``), to be measured against the byte limit."""
     boolean: bool | None
     milliseconds: float
     downloads: list[tuple[str, str]]
@@ -201,15 +203,25 @@ def _run(text: str, lang: str) -> Table:
     columns, rows = _tabulate(answer)
     labels = answer.labels
     milliseconds = (perf_counter() - started) * 1000
-    cells = [[_cell(term, labels, lang) for term in row] for row in rows]
+    # The byte limit bounds the table's rows as sent (UTF-8 HTML); the rest of the page
+    # (editor, named queries) is the same for every answer and not counted.
+    result_row = get_template_attribute("query_row.html", "result_row")
+    rendered = (result_row([_cell(term, labels, lang) for term in row]) for row in rows)
+    limit = current().engine.max_bytes
+    html_rows, cut = leading_within(rendered, _utf8_bytes, limit)
     kind = answer.form if answer.form in ("SELECT", "ASK") else "GRAPH"
     downloads = [
         (label, url_for("sparql.endpoint", query=text, format=name))
         for label, name in DOWNLOADS[kind]
     ]
+    truncated = bytes_cut(limit) if cut else answer.truncated
     return Table(
-        answer.form, columns, cells, answer.boolean, milliseconds, downloads, answer.truncated
+        answer.form, columns, html_rows, answer.boolean, milliseconds, downloads, truncated
     )
+
+
+def _utf8_bytes(html: str) -> int:
+    return len(html.encode())
 
 
 def _tabulate(answer: PageAnswer) -> tuple[list[str], Sequence[Sequence]]:
