@@ -33,6 +33,10 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            # Click would print the usage and a hint first: one line, like every other error.
+            command = error.ctx.command_path if error.ctx else ctx.command_path
+            click.echo(f"error: {error.format_message()} (see '{command} --help')", err=True)
         except InputError as error:
             click.echo(f"error: {error}", err=True)
         except OSError as error:
