@@ -57,6 +57,7 @@ _GRAMMAR = (
 )
 KEYWORDS = tuple(_GRAMMAR.split())
 DOCUMENTED_5XX = {503, 504}
+BODY_LIMIT = 64 * 1024
 LEAKS = re.compile(
     rb'Traceback|File "|/work/|site-packages|werkzeug|waitress/'
     rb"|\b[A-Z]\w*(?:Error|Exception):"  # a Python exception's class name, as a traceback ends
@@ -77,7 +78,7 @@ def fuzz_app(served_dataset):
             "NETGRAPH_DATASET": served_dataset,
             "NETGRAPH_QUERY_TIMEOUT": TIME_LIMIT,
             "NETGRAPH_QUEUE_TIMEOUT": TIME_LIMIT + 2,
-            "MAX_CONTENT_LENGTH": 64 * 1024,
+            "MAX_CONTENT_LENGTH": BODY_LIMIT,
         }
     )
     triples = len(served_dataset)
@@ -120,11 +121,14 @@ def check(response_status: int, body: bytes, elapsed: float) -> None:
     assert leak is None, body[max(0, leak.start() - 200) : leak.end() + 100]
 
 
+ORDINARY = "/sparql?" + urllib.parse.urlencode(
+    {"query": "SELECT ?n WHERE { ?n a ng:Network } LIMIT 2"}
+)
+
+
 def assert_ordinary_query_answers(client) -> None:
     started = time.monotonic()
-    response = client.get(
-        "/sparql", query_string={"query": "SELECT ?n WHERE { ?n a ng:Network } LIMIT 2"}
-    )
+    response = client.get(ORDINARY)
     assert response.status_code == 200
     assert len(json.loads(response.data)["results"]["bindings"]) == 2
     assert time.monotonic() - started < 1.0
@@ -230,22 +234,89 @@ def test_the_service_still_answers_after_fuzzing(fuzz_app):
     headers=st.dictionaries(HEADER_NAMES, HEADER_VALUES, max_size=3),
 )
 def test_random_requests_to_a_live_server(live_fuzz_server, target, headers):
-    host, port = live_fuzz_server
-    connection = http.client.HTTPConnection(host, port, timeout=TIME_LIMIT + 5)
+    response, body, elapsed = send(live_fuzz_server, "GET", target, headers=headers)
+    check(response.status, body, elapsed)
+    assert b"waitress" not in (response.getheader("Server") or "").encode()
+
+
+BODY_TYPES = (
+    st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded; charset=ISO-8859-1",
+            "application/sparql-query",
+            "application/sparql-query; charset=utf-16",
+            "application/sparql-update",
+            "multipart/form-data; boundary=x",
+            "text/plain",
+            "application/json",
+        ]
+    )
+    | HEADER_VALUES
+)
+FORMS = st.lists(
+    st.tuples(PARAMETER_NAMES, queries_strategy | st.sampled_from(NAMED)), max_size=4
+).map(lambda fields: urllib.parse.urlencode(fields).encode())
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    queries_strategy.map(str.encode),
+    st.sampled_from(NAMED).map(str.encode),
+    FORMS,
+)
+
+
+@settings(settings.get_profile(PROFILE), max_examples=15 if PROFILE == "netgraph-ci" else 300)
+@given(
+    path=st.sampled_from(["/sparql", "/"]),
+    content_type=st.none() | BODY_TYPES,
+    body=BODIES,
+    padding=st.just(0) | st.sampled_from([BODY_LIMIT - 1, BODY_LIMIT, BODY_LIMIT + 1]),
+    chunked=st.booleans(),
+)
+def test_random_bodies_to_a_live_server(
+    live_fuzz_server, path, content_type, body, padding, chunked
+):
+    """Posted over the wire, where waitress reads the body (by length or in chunks) first.
+
+    ``padding`` makes a body about as long as the limit (64 KiB here). waitress refuses
+    it from the limit on, counting the chunks' framing too, and unread: it may then close
+    the connection while the rest is still being sent, and so reset it before the client
+    reads the 413.
+    """
+    body = body + b"#" * max(padding - len(body), 0)
+    framed = len(body) + (len(b"%X\r\n\r\n0\r\n\r\n" % len(body)) if chunked else 0)
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    try:
+        response, answer, elapsed = send(live_fuzz_server, "POST", path, body, headers, chunked)
+    except (ConnectionResetError, BrokenPipeError):
+        assert framed >= BODY_LIMIT, "a connection was reset, not for a body over the limit"
+        return
+    check(response.status, answer, elapsed)
+    if len(body) >= BODY_LIMIT:
+        assert response.status == 413
+
+
+def send(address, method: str, target: str, body=None, headers=None, chunked=False):
+    """One request on a fresh connection: the response, its body and the seconds it took."""
+    connection = http.client.HTTPConnection(*address, timeout=TIME_LIMIT + 5)
     started = time.monotonic()
     try:
-        connection.request("GET", target, headers=headers)
+        if chunked:
+            body = iter([body])  # http.client sends an iterable in chunks
+        connection.request(method, target, body, headers or {}, encode_chunked=chunked)
         response = connection.getresponse()
-        body = response.read()
+        return response, response.read(), time.monotonic() - started
     finally:
         connection.close()
-    check(response.status, body, time.monotonic() - started)
-    assert b"waitress" not in (response.getheader("Server") or "").encode()
 
 
 @pytest.fixture(scope="module")
 def live_fuzz_server(fuzz_app):
     with running_server(fuzz_app) as base:
         parsed = urllib.parse.urlsplit(base)
-        yield parsed.hostname, parsed.port
+        address = (parsed.hostname, parsed.port)
+        yield address
+        response, body, elapsed = send(address, "GET", ORDINARY)  # over the wire, after all
+        assert (response.status, len(json.loads(body)["results"]["bindings"])) == (200, 2)
+        assert elapsed < 1.0
         assert_ordinary_query_answers(fuzz_app.test_client())
