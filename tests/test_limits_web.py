@@ -2,10 +2,9 @@
 nothing about the implementation."""
 
 import urllib.request
+from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
 
 from netgraph.engines import OxigraphEngine
 from netgraph.sparql_protocol import Operation
@@ -13,7 +12,9 @@ from netgraph.web import engine as rdflib_engine
 from netgraph.web.engine import QueryEngine
 from netgraph.web.server import running_server
 
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "labels.ttl"
 SCRIPT = "<script>alert('label')</script>"
+ESCAPED = "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;"
 
 
 def test_html_responses_carry_the_security_headers(client):
@@ -40,14 +41,15 @@ def test_every_response_is_nosniff(client):
         )
 
 
-def test_a_label_with_a_script_renders_as_text(make_app):
-    dataset = Dataset(default_union=True)
-    thing = URIRef("https://w3id.org/netgraph/id/network/evil")
-    graph = dataset.graph(URIRef("https://w3id.org/netgraph/graph/data"))
-    graph.add((thing, RDF.type, URIRef("https://w3id.org/netgraph/ontology#Network")))
-    graph.add((thing, SKOS.prefLabel, Literal(SCRIPT, lang="en")))
-    client = make_app(NETGRAPH_DATASET=dataset).test_client()
-    response = client.get(
+@pytest.fixture
+def hostile_client(make_app):
+    """The fixture's network, loaded as the server loads files (``--load``), named queries and
+    all."""
+    return make_app(NETGRAPH_DATASET=None, NETGRAPH_LOAD=(HOSTILE,)).test_client()
+
+
+def test_a_label_with_a_script_renders_as_text_on_the_query_page(hostile_client):
+    response = hostile_client.get(
         "/", query_string={"query": "SELECT ?n ?label WHERE { ?n skos:prefLabel ?label }"}
     )
     assert response.status_code == 200
@@ -55,7 +57,18 @@ def test_a_label_with_a_script_renders_as_text(make_app):
     assert SCRIPT not in page
     assert "<script>alert" not in page
     # twice: as the label shown for the IRI, and as the literal
-    assert page.count("&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;") == 2
+    assert page.count(ESCAPED) == 2
+
+
+def test_a_label_with_a_script_renders_as_text_on_the_resource_page(hostile_client):
+    response = hostile_client.get("/id/network/hostile", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.data.decode()
+    assert SCRIPT not in page
+    assert "<script>alert" not in page
+    assert ESCAPED in page
+    assert f"<title>{ESCAPED}" in page
 
 
 def test_an_unexpected_failure_is_a_plain_500_without_a_trace(make_app):
