@@ -180,7 +180,7 @@ class _Slot:
                 raise TimeoutError
             self.slowed = True
             with contextlib.suppress(OSError):
-                os.sched_setscheduler(self.thread_id, os.SCHED_IDLE, os.sched_param(0))
+                os.setpriority(os.PRIO_PROCESS, self.thread_id, SLOW_NICENESS)
             if not self.connection.poll(timeout - SLOW):
                 raise TimeoutError
         return self.connection.recv()
@@ -195,7 +195,7 @@ class _Slot:
         """Back to the normal priority; where this process may not, a fresh thread."""
         self.slowed = False
         try:
-            os.sched_setscheduler(self.thread_id, os.SCHED_OTHER, os.sched_param(0))
+            os.setpriority(os.PRIO_PROCESS, self.thread_id, os.getpriority(os.PRIO_PROCESS, 0))
         except OSError:
             self.thread_id = None
             with contextlib.suppress(OSError):  # else the process has gone: no thread to retire
