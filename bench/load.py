@@ -368,7 +368,7 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="seconds an ordinary client waits between queries"
     )
-    parser.add_argument("--rounds", type=int, default=5, help="unloaded rounds of named queries")
+    parser.add_argument("--rounds", type=int, default=20, help="unloaded rounds of named queries")
     parser.add_argument("--overhead", action="store_true")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
