@@ -103,7 +103,7 @@ def test_the_query_page_and_the_command_line_still_parse_before_evaluating(count
             "SELECT ?t WHERE { BIND(<<( <http://a/s> <http://a/p> <http://a/o> )>> AS ?t) }",
             JSON,
             400,
-            "the query could not be evaluated: ValueError: unsupported term",
+            "answers with RDF 1.2 triple terms cannot be written",
             1,
         ),
     ],
