@@ -111,6 +111,11 @@ NOT_SHACL = {
         "HasPopulation",
         "SPARQL: Expected '}', found end of text",
     ),
+    "sparql-validator-with-an-unknown-prefix": (  # found by rdflib in a worker process
+        "13:29",
+        "HasPopulation",
+        "SPARQL: unknown prefix nope: (not among the shape's sh:prefixes)",
+    ),
 }
 """For tests/fixtures/cli/broken-shapes/NAME.ttl: where, which shape and what."""
 

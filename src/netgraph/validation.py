@@ -95,16 +95,35 @@ def validate(graphs: ProjectGraphs, workers: int | None = None) -> ValidationRep
             parts = in_processes(_validate_shapes, groups, workers, (scratch, graphs.shapes))
     except (_BrokenShape, ReportableRuntimeError, ParseException) as error:
         raise _shapes_error(graphs, error) from None
+    except Exception as error:
+        # rdflib reports an undeclared prefix as a bare Exception, and does so for a
+        # constraint component's own validator only once pyshacl runs it, in a worker
+        prefix = _UNKNOWN_PREFIX.fullmatch(str(error)) if type(error) is Exception else None
+        if prefix is None:
+            raise
+        name = f"{prefix[1]}:"
+        reason = f"SPARQL: unknown prefix {name} (not among the shape's sh:prefixes)"
+        node, query = min(
+            ((s, o) for s, o in graphs.shapes.subject_objects() if name in o),
+            default=(None, None),
+        )
+        broken = _BrokenShape(node, reason, query, query.find(name) if query else 0)
+        raise _shapes_error(graphs, broken) from None
     results = [result for part_results, _ in parts for result in part_results]
     return ValidationReport(sorted(results, key=_sort_key), _merged_report([g for _, g in parts]))
+
+
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 
 
 class _BrokenShape(Exception):
     """A shape pyshacl cannot use, where the node it comes from is known."""
 
-    def __init__(self, node: Node | None, reason: str):
+    def __init__(self, node: Node | None, reason: str, query: Literal | None = None, at: int = 0):
         super().__init__(node, reason)
         self.node, self.reason = node, reason
+        self.query, self.at = query, at
+        """The SPARQL text at fault, if known, and where in it."""
 
 
 _CONSTRAINTS = {**CONSTRAINT_PARAMETERS_MAP, SH_expression: ExpressionConstraint}
@@ -170,6 +189,8 @@ def _shapes_error(graphs: ProjectGraphs, error: Exception) -> InputError:
         broken = _BrokenShape(node, f"SPARQL: {error.args[2] or error.msg}, found {error.found}")
     elif isinstance(error, _BrokenShape):
         broken = error
+        if error.query is not None:
+            query, offset = error.query, error.at
     else:
         broken = _BrokenShape(_failing_shape(shapes), _first_line(error.message))
     owner = _named_owner(shapes, broken.node)
