@@ -36,7 +36,7 @@ from netgraph.named_queries import NamedQuery, named_queries
 from netgraph.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, NG
 from netgraph.project import Project
 from netgraph.sparql_protocol import ProtocolError
-from netgraph.web.engine import QueryEngine
+from netgraph.web.engine import TOO_DEEP, QueryEngine
 from netgraph.web.results import write_graph
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -252,6 +252,19 @@ def test_deep_nesting_is_refused_before_it_reaches_oxigraph(engines):
     assert refused.value.status == 400
     shallow = "SELECT * WHERE " + "{" * MAX_NESTING + "}" * MAX_NESTING
     assert engines["oxigraph"].evaluate(engines["oxigraph"].prepare(shallow, base=BASE)).rows
+
+
+def test_nesting_the_scan_cannot_see_is_judged_by_a_parser(engines):
+    """``<`` as less-than makes the scan take the brackets after it for an IRI's; the
+    query segfaulted Oxigraph's parser, and with it the evaluation process."""
+    hidden = "SELECT * WHERE { FILTER(1<" + "(" * 5000 + "2" + ")" * 5000 + "#>\n) }"
+    with pytest.raises(ProtocolError) as refused:
+        engines["oxigraph"].prepare(hidden, base=BASE)
+    assert (refused.value.status, refused.value.message) == (400, TOO_DEEP)
+    # many brackets, nested shallowly: a parser says so, and the query runs
+    many = "SELECT * WHERE { VALUES (?x) { " + "(1) " * 400 + "} }"
+    answer = engines["oxigraph"].evaluate(engines["oxigraph"].prepare(many, base=BASE))
+    assert len(answer.rows) == 400
 
 
 def test_terms_survive_the_round_trip(served_dataset):

@@ -361,6 +361,9 @@ def _written(outcome: Outcome, offer: MediaFormat) -> bytes:
         ) from None
 
 
+TOO_DEEP = "malformed query: nested too deeply"
+
+
 def _parse(text: str, base: str) -> Query:
     """Parse and check one query; the errors are the ones a client gets."""
     try:
@@ -374,7 +377,7 @@ def _parse(text: str, base: str) -> Query:
             400, f"malformed query, line {error.lineno}, column {error.col}: {error.msg}"
         ) from None
     except RecursionError:
-        raise ProtocolError(400, "malformed query: nested too deeply") from None
+        raise ProtocolError(400, TOO_DEEP) from None
     except Exception as error:
         # rdflib reports e.g. an unknown prefix as a bare Exception with a message for people;
         # any other kind is Python's, its text no message for a client
