@@ -62,7 +62,15 @@ def test_broken_turtle_is_one_error_line_and_exit_2(
 def test_unknown_option_is_a_usage_error(run_cli, fixture_root: Path):
     result = run_cli("validate", "--root", fixture_root, "--colour")
     assert result.exit_code == 2
-    assert result.stderr == "error: No such option '--colour'. (see 'netgraph validate --help')\n"
+    assert result.stderr == "error: No such option '--colour' (see 'netgraph validate --help')\n"
+
+
+def test_an_unknown_option_of_netgraph_itself_is_one_line(run_cli):
+    result = run_cli("--bogus")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: No such option '--bogus' (see 'netgraph --help')\n",
+    )
 
 
 def test_unknown_format_is_a_usage_error(run_cli, fixture_root: Path):

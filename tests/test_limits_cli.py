@@ -83,4 +83,4 @@ def test_a_byte_limit_below_the_least_is_a_usage_error(run_cli):
     # --load without files: were the limit let through, this would end too, not serve
     result = run_cli("serve", "--max-bytes", "1024", "--load")
     assert result.exit_code == 2
-    assert "Invalid value for '--max-bytes': 1024 is not in the range x>=4096." in result.stderr
+    assert "Invalid value for '--max-bytes': 1024 is not in the range x>=4096 (see" in result.stderr

@@ -30,19 +30,31 @@ LANGUAGES = ("en", "de")
 class _Commands(click.Group):
     """Turns input errors into exit code 2 at the one place where the user is talked to."""
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:  # an option of ``netgraph`` itself
+            _usage_error(error, info_name or "netgraph")
+            raise click.exceptions.Exit(2) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except click.UsageError as error:
-            # Click would print the usage and a hint first: one line, like every other error.
-            command = error.ctx.command_path if error.ctx else ctx.command_path
-            click.echo(f"error: {error.format_message()} (see '{command} --help')", err=True)
+            _usage_error(error, ctx.command_path)
         except InputError as error:
             click.echo(f"error: {error}", err=True)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             click.echo(f"error: {where}{error.strerror or error}", err=True)
         ctx.exit(2)
+
+
+def _usage_error(error: click.UsageError, command: str) -> None:
+    """Click would print the usage and a hint first: one line, like every other error."""
+    where = error.ctx.command_path if error.ctx else command
+    reason = error.format_message().rstrip(".")
+    click.echo(f"error: {reason} (see '{where} --help')", err=True)
 
 
 class _NoTraceback(logging.Formatter):
