@@ -104,7 +104,12 @@ def validate(graphs: ProjectGraphs, workers: int | None = None) -> ValidationRep
         name = f"{prefix[1]}:"
         reason = f"SPARQL: unknown prefix {name} (not among the shape's sh:prefixes)"
         node, query = min(
-            ((s, o) for s, o in graphs.shapes.subject_objects() if name in o),
+            (
+                (s, o)
+                for predicate in (SH.select, SH.ask)
+                for s, o in graphs.shapes.subject_objects(predicate)
+                if name in o
+            ),
             default=(None, None),
         )
         broken = _BrokenShape(node, reason, query, query.find(name) if query else 0)
