@@ -213,8 +213,11 @@ class _Keywords:
         return _bare(self.text)
 
     def mentions(self, word: str) -> bool:
-        """Whether ``word`` may be in the query at all, in any case or escape."""
-        return self._lowered is None or word in self._lowered
+        """Whether ``word`` is in the query at all, in any case or ``\\u`` escape (a
+        backslash can spell no letter otherwise)."""
+        if self._lowered is not None:
+            return word in self._lowered
+        return re.search(word, _unescaped(self.text), re.IGNORECASE) is not None
 
     def search(self, pattern: re.Pattern, word: str) -> re.Match | None:
         """``pattern``'s first match in the bare text; ``word`` is what it looks for."""
