@@ -154,7 +154,7 @@ def test_the_evaluation_process_has_left_the_network(app, client):
 def test_a_service_the_checks_missed_still_reaches_nothing(make_app, monkeypatch, listener):
     """Defence in depth: with the query checks blinded, SERVICE fails inside the process."""
     monkeypatch.setattr(engines, "_SERVICE", re.compile("(?!)"))  # matches nowhere
-    monkeypatch.setattr(engines, "_second_opinion_on_service", lambda text, base: None)
+    monkeypatch.setattr(engines, "_rdflib_checks", lambda text, base, keywords: None)
     client = make_app(NETGRAPH_CACHE_BYTES=0).test_client()
     here = f"http://127.0.0.1:{listener.getsockname()[1]}"
     query = f"SELECT * WHERE {{ SERVICE <{here}/sparql> {{ ?s ?p ?o }} }}"

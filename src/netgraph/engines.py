@@ -62,7 +62,7 @@ from netgraph import limits
 from netgraph.build import STORE_DIR  # noqa: F401  (the build's store folder, re-exported)
 from netgraph.namespaces import BASE_IRI, PREFIXES
 from netgraph.sparql_protocol import ProtocolError
-from netgraph.web.engine import TOO_DEEP, Outcome, QueryEngine, _is_update
+from netgraph.web.engine import SERVICE_REFUSED, TOO_DEEP, Outcome, QueryEngine, _is_update
 from netgraph.web.engine import _parse as _parse_with_rdflib
 from netgraph.web.results import Row
 
@@ -153,27 +153,6 @@ def _unescaped(text: str) -> str:
     return _ESCAPE.sub(char, text)
 
 
-def _second_opinion_on_service(text: str, base: str) -> None:
-    """Refuse a query that names the word SERVICE unless rdflib's parser, too, finds none.
-
-    The lexical check is not a parser: ``<`` as less-than looks like an IRI to it,
-    and what it then takes for an IRI may hide the keyword. Oxigraph has parsed the
-    query already (its answer is lazy: nothing has run); rdflib parses by the grammar,
-    so a SERVICE hidden from the check is one it sees. Only queries that contain the
-    word pay for this, in the evaluation process; one rdflib cannot read is refused.
-    """
-    try:
-        _parse_with_rdflib(text, base)
-    except ProtocolError as error:
-        if error.status == 403:
-            raise
-        raise ProtocolError(
-            403,
-            "SERVICE (federated query) is not allowed: this endpoint never makes requests, "
-            "and this query names it in a form the endpoint cannot check",
-        ) from None
-
-
 def _blanked(text: str) -> str:
     # Every backslash escape is one character (``\#`` in a local name, ``\'`` or
     # ``\\`` in a string), so none can open or close a comment or a string here.
@@ -242,29 +221,44 @@ def nesting(bare: str) -> int:
     return deepest
 
 
-def _check_nesting(text: str, base: str) -> None:
-    """Refuse brackets nested deeper than Oxigraph's parser survives.
+SERVICE_UNCHECKED = (
+    f"{SERVICE_REFUSED}, and this query names it in a form the endpoint cannot check"
+)
 
-    No deeper than it has opening brackets: most queries pass on that count. The
-    scan's depth counts no bracket it takes for part of an IRI, and ``<`` as
-    less-than misleads it there (``FILTER(1<((…))#>``); so a query it lets
-    through with that many brackets is also parsed by rdflib, whose parser runs
-    out of Python's recursion long before that depth.
+
+def _rdflib_checks(text: str, base: str, keywords: _Keywords) -> ProtocolError | None:
+    """What the scan cannot settle alone, settled by rdflib's parser, in one parse.
+
+    The scan is not a parser: ``<`` as less-than looks like an IRI to it, and what it
+    then takes for an IRI may hide a SERVICE keyword (``FILTER(1<2)SERVICE:s#>``) or
+    brackets (``FILTER(1<((…))#>``) nested deeper than Oxigraph's parser survives.
+    rdflib parses by the grammar, and runs out of Python's recursion long before that
+    depth. So a query that contains the word SERVICE, or more opening brackets than
+    that depth, is parsed by rdflib too; the others, nearly all, are not. Raises what
+    must stop the query before Oxigraph parses it (SERVICE, too deep, brackets it cannot
+    check); returns the refusal of a query naming SERVICE that rdflib cannot read, to
+    be raised once Oxigraph has parsed it, so that a malformed query gets Oxigraph's
+    located message instead.
     """
-    if sum(map(text.count, "{([")) <= MAX_NESTING:
-        return
-    if nesting(_blanked(text)) > MAX_NESTING:
+    many_brackets = sum(map(text.count, "{([")) > MAX_NESTING
+    if many_brackets and nesting(_blanked(text)) > MAX_NESTING:
         raise ProtocolError(400, TOO_DEEP)
+    names_service = keywords.mentions("service")
+    if not (many_brackets or names_service):
+        return None
     try:
         _parse_with_rdflib(text, base)
     except ProtocolError as error:
         if error.status == 403 or error.message == TOO_DEEP:
             raise
-        raise ProtocolError(
-            400,
-            f"malformed query: more than {MAX_NESTING} brackets, in a form this endpoint "
-            "cannot check for how deeply they nest",
-        ) from None
+        if many_brackets:
+            raise ProtocolError(
+                400,
+                f"malformed query: more than {MAX_NESTING} brackets, in a form this endpoint "
+                "cannot check for how deeply they nest",
+            ) from None
+        return ProtocolError(403, SERVICE_UNCHECKED)
+    return None
 
 
 def _form(keywords: _Keywords, result) -> str:
@@ -633,10 +627,8 @@ class OxigraphEngine(QueryEngine):
         self._check_length(text)
         keywords = _Keywords(text)
         if keywords.search(_SERVICE, "service"):
-            raise ProtocolError(
-                403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
-            )
-        _check_nesting(text, base)
+            raise ProtocolError(403, SERVICE_REFUSED)
+        unchecked = _rdflib_checks(text, base, keywords)
         full = f"{PROLOGUE}\n{text}"
         has_dataset = keywords.search(_FROM, "from") is not None
         try:
@@ -651,8 +643,8 @@ class OxigraphEngine(QueryEngine):
             raise ProtocolError(400, f"malformed query, {_position(str(error), text)}") from None
         except (ValueError, OSError, RuntimeError) as error:
             raise _not_evaluated(error) from None
-        if keywords.mentions("service"):
-            _second_opinion_on_service(text, base)
+        if unchecked is not None:
+            raise unchecked
         started = None if store is self._empty else result
         return OxigraphQuery(full, base, _form(keywords, result), has_dataset, started)
 
@@ -708,9 +700,7 @@ def _not_evaluated(error: Exception) -> ProtocolError:
         # Only a SERVICE call opens a connection here: one got past the query checks
         # and was stopped (by the network namespace, or by the remote end). Said loudly.
         log.error("a SERVICE call got past the query checks and failed: %s", error)
-        return ProtocolError(
-            403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
-        )
+        return ProtocolError(403, SERVICE_REFUSED)
     if isinstance(error, OSError):
         log.warning("reading the store failed: %s", error)
         return ProtocolError(400, "the query could not be evaluated: the store could not be read")

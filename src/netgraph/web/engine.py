@@ -362,6 +362,7 @@ def _written(outcome: Outcome, offer: MediaFormat) -> bytes:
 
 
 TOO_DEEP = "malformed query: nested too deeply"
+SERVICE_REFUSED = "SERVICE (federated query) is not allowed: this endpoint never makes requests"
 
 
 def _parse(text: str, base: str) -> Query:
@@ -388,9 +389,7 @@ def _parse(text: str, base: str) -> Query:
             ) from None
         raise ProtocolError(400, f"malformed query: {error}") from None
     if _uses_service(query.algebra):
-        raise ProtocolError(
-            403, "SERVICE (federated query) is not allowed: this endpoint never makes requests"
-        )
+        raise ProtocolError(403, SERVICE_REFUSED)
     return query
 
 
