@@ -553,3 +553,32 @@ def test_only_a_query_naming_service_is_parsed_twice(engines, monkeypatch):
     escaped = 'SELECT * WHERE { ?s ?p "\\\\u0053ervice" }'
     engines["oxigraph"].prepare(escaped, base=BASE)
     assert parsed == [escaped]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        (  # Oxigraph reads triple terms, rdflib does not: the word cannot be checked
+            'SELECT ?t WHERE { BIND(<<( <http://a/s> <http://a/p> "service" )>> AS ?t) }',
+            403,
+            "SERVICE (federated query) is not allowed: this endpoint never makes requests, "
+            "and this query names it in a form the endpoint cannot check",
+        ),
+        (  # nor can how deeply 300 brackets nest
+            "SELECT ?t WHERE { VALUES (?x) { " + "(1) " * 300 + "} "
+            "BIND(<<( <http://a/s> <http://a/p> 1 )>> AS ?t) }",
+            400,
+            "malformed query: more than 256 brackets, in a form this endpoint cannot check "
+            "for how deeply they nest",
+        ),
+    ],
+)
+def test_what_rdflib_cannot_read_is_refused_where_only_it_could_judge(
+    engines, query, status, message
+):
+    with pytest.raises(ProtocolError) as refused:
+        engines["oxigraph"].prepare(query, base=BASE)
+    assert (refused.value.status, refused.value.message) == (status, message)
+    # the same triple term without the word or the brackets is Oxigraph's alone to judge
+    plain = "SELECT ?t WHERE { BIND(<<( <http://a/s> <http://a/p> 1 )>> AS ?t) }"
+    assert engines["oxigraph"].prepare(plain, base=BASE).form == "SELECT"
