@@ -225,3 +225,24 @@ def test_without_a_build_the_server_builds_first(fixture_root, tmp_path):
         ]
     finally:
         assert served.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "relative.nq",
+            '<http://a/s> <http://a/p> "x" .\n<a> <b> "x" <g> .\n',
+            'relative.nq:2: Invalid line (Failed to eat <([^:]+:[^\\s"<>]*)> at <a> <b> "x" <g> .)',
+        ),
+        ("open.nt", '<http://a/s> <http://a/p> "x\n', 'open.nt: Invalid line: "x'),
+    ],
+)
+def test_a_broken_line_of_ntriples_or_nquads_is_one_error_line(tmp_path, name, text, message):
+    from netgraph.errors import InputError
+    from netgraph.web.dataset import load_files
+
+    (tmp_path / name).write_text(text)
+    with pytest.raises(InputError) as refused:
+        load_files([tmp_path / name])
+    assert str(refused.value) == f"{tmp_path}/{message}"

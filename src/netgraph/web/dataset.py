@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Dataset
+from rdflib.exceptions import ParserError
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -107,6 +108,8 @@ def _parse(path: Path) -> Dataset:
         part.parse(path, format={**QUAD_FORMATS, **TRIPLE_FORMATS}[suffix], publicID=BASE_IRI)
     except BadSyntax as error:
         raise InputError(f"{path}: {error._why} (character {error._i})") from None
+    except ParserError as error:  # N-Triples and N-Quads: the reason, then the line quoted
+        raise InputError(_line_error(path, str(error))) from None
     except (ValueError, SyntaxError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: not valid {suffix[1:]}: {error}") from None
     except Exception as error:  # rdflib's parsers raise many kinds
@@ -117,3 +120,13 @@ def _parse(path: Path) -> Dataset:
                 part.default_graph.addN((s, p, o, part.default_graph) for s, p, o in graph)
                 part.remove_graph(graph)
     return part
+
+
+def _line_error(path: Path, message: str) -> str:
+    """rdflib's two-line message about a line of N-Triples or N-Quads as one line, with
+    the line's number where the quoted line is found in the file."""
+    reason, _, quoted = message.partition(":\n")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    quoted = quoted.strip().strip("'")
+    where = f"{path}:{lines.index(quoted) + 1}" if quoted in lines else str(path)
+    return f"{where}: {reason.strip()}"
